@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# desctest: regression suite for x86-64 descriptor and TSS handling.
+#
+#   make               build everything (programs, unit tests, module glue)
+#   make run_tests     set up, build and run the suite; results in results/
+#   make check         set up, build, run the unit tests and the suite
+#   make bench         print the speed figures
+#   make install       install the programs under INSTALL_PATH
+#   make deps          install the Debian packages the suite needs (root)
+#   make clean         remove the build output (not results/)
+#
+# Variables:
+#   KSRC=/path/linux   kernel tree to test; default: Debian's
+#                      linux-source-$(KVER), unpacked under .build/ and
+#                      patched with configs/get_desc64_base-fix.patch
+#   KVER=6.12|6.1      Debian source used when KSRC is unset
+#   OUTPUT=dir         build directory
+#   INSTALL_PATH=dir   install destination
+#   V=1                show the commands
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+TOP := $(CURDIR)
+
+KVER ?= 6.12
+BUILD_ROOT ?= $(TOP)/.build
+ifeq ($(origin KSRC),undefined)
+OUTPUT ?= $(BUILD_ROOT)/out-$(KVER)
+else
+OUTPUT ?= $(BUILD_ROOT)/out-ksrc
+endif
+INSTALL_PATH ?= $(OUTPUT)/install
+RESULTS ?= $(TOP)/results
+PYTHON ?= /usr/bin/python3
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# Every fragment adds to these:
+#   TEST_PROGS   collection:path-under-OUTPUT of each KTAP program to run
+#   UNIT_TESTS   unit-test binaries that make check runs
+#   BENCH_CMDS   shell commands that make bench runs
+#   CHECK_TARGETS  further targets make check runs, in order
+TEST_PROGS :=
+UNIT_TESTS :=
+BENCH_CMDS :=
+CHECK_TARGETS :=
+
+include lib/mk/toolchain.mk
+include lib/mk/ksrc.mk
+# One build.mk per part of the tree; each says what it builds.
+include $(sort $(wildcard lib/*/build.mk) $(wildcard tests/*/build.mk) \
+		$(wildcard runner/build.mk))
+
+# Debian packages the default build and run need.
+DEPS_PKGS += g++ make patch xz-utils libgtest-dev python3-pytest \
+	linux-source-6.12 linux-source-6.1 rsync
+
+TEST_BINS := $(addprefix $(OUTPUT)/,$(foreach p,$(TEST_PROGS),$(lastword $(subst :, ,$(p)))))
+
+.PHONY: all deps run_tests check unit_tests bench install clean
+
+all: $(OUTPUT)/kselftest-list.txt $(UNIT_TESTS)
+
+deps:
+	$(Q)lib/mk/deps.sh $(sort $(DEPS_PKGS))
+
+# The main job: every program through the runner, results under results/.
+# RUN_ARGS passes options to the runner (e.g. RUN_ARGS="-j 2 --bisect").
+run_tests: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)PYTHONPATH=$(TOP)/runner $(PYTHON) -m desctest_runner run \
+		--output $(OUTPUT) --settings $(TOP)/configs/settings \
+		--results $(RESULTS) --ksrc $(KSRC) $(RUN_ARGS)
+
+# Everything that must pass before a change lands.
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory unit_tests
+	$(Q)set -e; for t in $(CHECK_TARGETS); do \
+		$(MAKE) --no-print-directory $$t; done
+	$(Q)$(MAKE) --no-print-directory run_tests
+
+# The list of programs the runner discovers (kselftest-list.txt format:
+# one "collection:path" a line, path relative to OUTPUT).
+$(OUTPUT)/kselftest-list.txt: $(TEST_BINS) FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '%s\n' $(TEST_PROGS) > $@.tmp && mv -f $@.tmp $@
+
+unit_tests: $(UNIT_TESTS)
+	$(Q)set -e; for t in $(UNIT_TESTS); do echo "# unit: $$t"; $$t --gtest_brief=1; done
+
+install: all
+	$(Q)mkdir -p $(INSTALL_PATH)
+	$(Q)cd $(OUTPUT) && for p in $(TEST_PROGS); do f=$${p#*:}; \
+		install -D -m 0755 $$f $(INSTALL_PATH)/$$f; done
+	$(Q)install -m 0644 $(OUTPUT)/kselftest-list.txt configs/settings $(INSTALL_PATH)/
+	@echo "desctest: installed under $(INSTALL_PATH)"
+
+bench: deps all
+	$(Q)set -e; $(foreach c,$(BENCH_CMDS),$(c);)
+
+clean:
+	rm -rf $(OUTPUT)
+
+FORCE:

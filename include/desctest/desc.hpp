@@ -122,6 +122,7 @@ class SegmentDescriptor : public Layout<dt_seg, kSegFields> {
 public:
 	using Self = SegmentDescriptor;
 	using Layout::Layout;
+	constexpr SegmentDescriptor() = default;
 	constexpr explicit SegmentDescriptor(std::uint64_t raw) : Layout(dt_seg{{raw}}) {}
 	static constexpr SegmentDescriptor from_bytes(std::span<const std::uint8_t> b)
 	{
@@ -158,6 +159,7 @@ class SystemDescriptor : public Layout<dt_sys, kSysFields> {
 public:
 	using Self = SystemDescriptor;
 	using Layout::Layout;
+	constexpr SystemDescriptor() = default;
 	constexpr SystemDescriptor(std::uint64_t lo, std::uint64_t hi) : Layout(dt_sys{{lo, hi}}) {}
 	static constexpr SystemDescriptor from_bytes(std::span<const std::uint8_t> b)
 	{
@@ -212,6 +214,7 @@ class GateDescriptor : public Layout<dt_gate, kGateFields> {
 public:
 	using Self = GateDescriptor;
 	using Layout::Layout;
+	constexpr GateDescriptor() = default;
 	constexpr GateDescriptor(std::uint64_t lo, std::uint64_t hi) : Layout(dt_gate{{lo, hi}}) {}
 	static constexpr GateDescriptor from_bytes(std::span<const std::uint8_t> b)
 	{
@@ -233,6 +236,7 @@ class Selector : public Layout<dt_sel, kSelFields> {
 public:
 	using Self = Selector;
 	using Layout::Layout;
+	constexpr Selector() = default;
 	constexpr Selector(std::uint16_t raw) : Layout(dt_sel{{raw}}) {}
 	constexpr Selector(std::uint64_t index, std::uint64_t ti, std::uint64_t rpl)
 	{

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * An implementation under test of "64-bit base of a 16-byte system
+ * descriptor", and the exhaustive sweep compiled around it.
+ *
+ * Each implementation lives in its own C translation unit, which defines
+ *   DT_DECODE(w0, w1)        the decode the sweep loop inlines, and
+ *   DT_DECODE_IMAGE(w0, w1)  the decode of the descriptor's memory image,
+ * both given the descriptor's two little-endian 64-bit words, and then
+ * expands DT_DEFINE_IMPL().  The sweep loop is generated inside that unit,
+ * so the decode is inlined into it: no call through a pointer per value.
+ * For the kernel's bit-field struct desc64 the two differ only in how the
+ * struct is filled: field by field for the sweep (GCC keeps it in
+ * registers and vectorizes the loop), by copying the 16-byte image for
+ * DT_DECODE_IMAGE (which also proves the struct's layout matches the
+ * SDM's, on the random descriptors and in the unit tests).  The expected base is built from the loop counters, never from a
+ * decoder, so every implementation, the reference included, is checked
+ * against the values put into the descriptor.
+ *
+ * Each unit registers itself in the "dt_impls" linker section; the driver
+ * walks __start_dt_impls..__stop_dt_impls.
+ */
+#ifndef DESCTEST_DIFFERENTIAL_IMPL_H
+#define DESCTEST_DIFFERENTIAL_IMPL_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DT_MAX_HITS 8
+
+/* One mismatching descriptor, kept for the report. */
+struct dt_hit {
+	uint64_t w0, w1;
+	uint64_t seen, wanted;
+};
+
+/* What one sweep (or one slice of it) found. */
+struct dt_sweep_stats {
+	uint64_t checked;
+	uint64_t mismatches;
+	/* mismatches where seen != wanted | 0xffffffff00000000, i.e. that
+	 * are not "bits 63:32 forced to one" */
+	uint64_t not_upper_ones;
+	uint64_t diff_or;	/* OR of seen ^ wanted over all mismatches */
+	uint64_t per_base2[256];	/* mismatches for each base 31:24 value */
+	unsigned nhits;
+	struct dt_hit hits[DT_MAX_HITS];
+};
+
+/* Sweep every (base 15:0, base 23:16) for base 31:24 in [b2_lo, b2_hi)
+ * with base 63:32 = base3; the other fields are fixed to those of an
+ * available 64-bit TSS. */
+typedef void (*dt_sweep_fn)(uint32_t base3, unsigned b2_lo, unsigned b2_hi,
+			    struct dt_sweep_stats *out);
+typedef uint64_t (*dt_decode_fn)(uint64_t w0, uint64_t w1);
+
+struct dt_impl {
+	const char *name;	/* KTAP test name */
+	const char *what;	/* one line: where the code comes from */
+	int rank;		/* report order */
+	int known_bug;		/* 1: carries the pre-fix sign-extension bug */
+	dt_sweep_fn sweep;
+	dt_decode_fn decode;
+};
+
+/* Word 0 of the swept descriptors: available 64-bit TSS, P=1, limit 0x67;
+ * the base bits are OR'ed in by the loop. */
+#define DT_SWEEP_W0_ATTRS                                                      \
+	((uint64_t)0x67 | (uint64_t)0x9 << 40 | (uint64_t)1 << 47)
+
+#define DT_UPPER_ONES 0xffffffff00000000ull
+
+/* Fill the kernel's struct desc64 (KVM selftests processor.h) field by
+ * field from the two descriptor words, per SDM Vol. 3A Figure 7-4. */
+#define DT_FILL_DESC64(d, w0, w1)                                              \
+	do {                                                                   \
+		(d).limit0 = (uint16_t)(w0);                                   \
+		(d).base0 = (uint16_t)((w0) >> 16);                            \
+		(d).base1 = ((w0) >> 32) & 0xff;                               \
+		(d).type = ((w0) >> 40) & 0xf;                                 \
+		(d).s = ((w0) >> 44) & 1;                                      \
+		(d).dpl = ((w0) >> 45) & 3;                                    \
+		(d).p = ((w0) >> 47) & 1;                                      \
+		(d).limit1 = ((w0) >> 48) & 0xf;                               \
+		(d).avl = ((w0) >> 52) & 1;                                    \
+		(d).l = ((w0) >> 53) & 1;                                      \
+		(d).db = ((w0) >> 54) & 1;                                     \
+		(d).g = ((w0) >> 55) & 1;                                      \
+		(d).base2 = ((w0) >> 56) & 0xff;                               \
+		(d).base3 = (uint32_t)(w1);                                    \
+		(d).zero1 = (uint32_t)((w1) >> 32);                            \
+	} while (0)
+
+/* Indirection so that an ident given as a macro (DT_TREE_IDENT) expands. */
+#define DT_DEFINE_IMPL(...) DT_DEFINE_IMPL_(__VA_ARGS__)
+#define DT_DEFINE_IMPL_(ident, label, description, order, bug)                 \
+	static uint64_t dt_##ident##_decode(uint64_t w0, uint64_t w1)               \
+	{                                                                      \
+		return DT_DECODE_IMAGE(w0, w1);                                \
+	}                                                                      \
+	static void dt_##ident##_record(struct dt_sweep_stats *st, uint64_t w0,     \
+				   uint64_t w1, uint64_t want_hi)              \
+	{                                                                      \
+		for (uint64_t b0 = 0; b0 < 0x10000; b0++) {                    \
+			uint64_t w = w0 | b0 << 16;                            \
+			uint64_t got = DT_DECODE(w, w1);                       \
+			if (got == (want_hi | b0))                             \
+				continue;                                      \
+			if (st->nhits < DT_MAX_HITS) {                         \
+				struct dt_hit h = { w, w1, got, want_hi | b0 }; \
+				st->hits[st->nhits++] = h;                     \
+			}                                                      \
+		}                                                              \
+	}                                                                      \
+	__attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))   \
+	static void dt_##ident##_sweep(uint32_t base3, unsigned b2_lo,              \
+				  unsigned b2_hi, struct dt_sweep_stats *st)   \
+	{                                                                      \
+		const uint64_t w1 = base3;                                     \
+		for (uint64_t b2 = b2_lo; b2 < b2_hi; b2++) {                  \
+			for (uint64_t b1 = 0; b1 < 0x100; b1++) {              \
+				const uint64_t w0 = DT_SWEEP_W0_ATTRS |        \
+						    b1 << 32 | b2 << 56;       \
+				const uint64_t want_hi = w1 << 32 |            \
+							 b2 << 24 | b1 << 16;  \
+				uint64_t bad = 0, odd = 0, dor = 0;            \
+				for (uint64_t b0 = 0; b0 < 0x10000; b0++) {    \
+					uint64_t want = want_hi | b0;          \
+					uint64_t got =                         \
+						DT_DECODE(w0 | b0 << 16, w1);  \
+					bad += got != want;                    \
+					dor |= got ^ want;                     \
+					odd += got != want &&                  \
+					       got != (want | DT_UPPER_ONES);  \
+				}                                              \
+				st->checked += 0x10000;                        \
+				if (!bad)                                      \
+					continue;                              \
+				st->mismatches += bad;                         \
+				st->not_upper_ones += odd;                     \
+				st->diff_or |= dor;                            \
+				st->per_base2[b2] += bad;                      \
+				if (st->nhits < DT_MAX_HITS)                   \
+					dt_##ident##_record(st, w0, w1, want_hi);   \
+			}                                                      \
+		}                                                              \
+	}                                                                      \
+	static const struct dt_impl dt_##ident##_impl = {                           \
+		label, description, order, bug, dt_##ident##_sweep, dt_##ident##_decode, \
+	};                                                                     \
+	static const struct dt_impl *const dt_##ident##_entry                       \
+		__attribute__((section("dt_impls"), used)) = &dt_##ident##_impl;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DESCTEST_DIFFERENTIAL_IMPL_H */

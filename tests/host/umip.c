@@ -423,7 +423,6 @@ static int read_file(const char *path, char **text)
 static void load_table(const char *opt)
 {
 	char exe[PATH_MAX], cand[PATH_MAX + 32], err[1024];
-	int n;
 	char *text = NULL;
 	ssize_t len;
 
@@ -441,8 +440,8 @@ static void load_table(const char *opt)
 		*strrchr(exe, '/') = 0;
 		snprintf(cand, sizeof(cand), "%s/umip-expect.tsv", exe);
 		if (!read_file(cand, &text))
-			n = snprintf(table.origin, sizeof(table.origin), "%.500s",
-				     cand);
+			snprintf(table.origin, sizeof(table.origin), "%.500s",
+				 cand);
 	}
 	if (!text && !read_file(UMIP_TABLE_SRC, &text))
 		snprintf(table.origin, sizeof(table.origin), "%s", UMIP_TABLE_SRC);
@@ -451,7 +450,6 @@ static void load_table(const char *opt)
 		snprintf(table.origin, sizeof(table.origin),
 			 "built-in copy of %s", UMIP_TABLE_SRC);
 	}
-	(void)n;
 	if (!text || umip_table_parse(&table, text, err, sizeof(err)))
 		ksft_exit_fail_msg("%s; fix the table or pass --table PATH\n",
 				   text ? err : "out of memory");

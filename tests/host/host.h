@@ -298,11 +298,20 @@ static inline int host_sweep_pin(struct host_sweep *s, int cpu)
 	return sched_getcpu() == cpu ? 0 : -EAGAIN;
 }
 
-static inline void host_sweep_end(struct host_sweep *s)
+/* Put the saved mask back; 1 when the mask read back equals it. */
+static inline int host_sweep_end(struct host_sweep *s)
 {
-	if (sched_setaffinity(0, sizeof(s->saved), &s->saved))
+	cpu_set_t now;
+
+	if (sched_setaffinity(0, sizeof(s->saved), &s->saved)) {
 		ksft_print_msg("could not restore the CPU affinity mask: %s\n",
 			       strerror(errno));
+		return 0;
+	}
+	if (sched_getaffinity(0, sizeof(now), &now))
+		return 0;
+	return host_check("affinity", "mask restored (CPU_EQUAL)",
+			  (uint64_t)CPU_EQUAL(&now, &s->saved), 1);
 }
 
 #endif /* DESCTEST_HOST_H */

@@ -160,7 +160,7 @@ int main(void)
 		online += CPU_ISSET(cpu, &sw.online);
 	ksft_print_msg("%d online CPUs; RDPID %d, RDTSCP %d\n", online,
 		       have_rdpid, have_rdtscp);
-	ksft_set_plan((unsigned int)(online * TESTS_PER_CPU));
+	ksft_set_plan((unsigned int)(online * TESTS_PER_CPU + 1));
 
 	/* No check leaves this loop early: the mask is restored below. */
 	for (int cpu = 0; cpu < sw.ncpus; cpu++) {
@@ -175,6 +175,6 @@ int main(void)
 		}
 		test_cpu(cpu, have_rdpid, have_rdtscp);
 	}
-	host_sweep_end(&sw);
+	ksft_test_result(host_sweep_end(&sw), "affinity_restored\n");
 	ksft_finished();
 }

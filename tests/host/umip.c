@@ -246,10 +246,16 @@ static void test_str_r32(void)
 	uint64_t want;
 	int ok;
 
-	if (!r || r->outcome == UMIP_SIGSEGV ||
+	if (!r) {
+		ksft_test_result_skip("str-r32: no str row in %s for kernel %ld.%ld abi %d; add one\n",
+				      table.origin, kversion / 1000,
+				      kversion % 1000, ABI);
+		return;
+	}
+	if (r->outcome == UMIP_SIGSEGV ||
 	    (r->outcome == UMIP_VALUE && !r->has_value)) {
-		ksft_test_result_skip("str-r32: this kernel does not spoof STR (see the str row of %s)\n",
-				      table.origin);
+		ksft_test_result_skip("str-r32: this kernel does not spoof STR (%s line %d)\n",
+				      table.origin, r->line);
 		return;
 	}
 	want = r->outcome == UMIP_NATIVE ? NATIVE_TR : r->value;

@@ -230,7 +230,7 @@ static void run_case(const struct ldt_case *c, void *page_for_base)
 		return;
 	}
 	if (c->may_einval && err == EINVAL) {
-		ksft_test_result_skip("%s: kernel refuses 16-bit LDT segments (CONFIG_X86_16BIT=n or Xen PV)\n",
+		host_result_skip("%s: kernel refuses 16-bit LDT segments (CONFIG_X86_16BIT=n or Xen PV)\n",
 				      c->name);
 		return;
 	}

@@ -47,8 +47,10 @@ static const struct want_seg user_segs[] = {
 };
 #define NSEGS (int)(sizeof(user_segs) / sizeof(user_segs[0]))
 
-/* Tests per CPU: cpunode, rdpid, rdtscp, segment rights. */
-#define TESTS_PER_CPU 4
+/* The tests run on each CPU, in order. */
+static const char *const test_names[] = { "lsl_cpunode", "rdpid", "rdtscp",
+					   "segment_rights" };
+#define TESTS_PER_CPU (int)(sizeof(test_names) / sizeof(test_names[0]))
 
 static int first_done;
 static uint32_t first_lar[NSEGS], first_lsl[NSEGS];
@@ -130,7 +132,7 @@ static void test_cpu(int cpu, int have_rdpid, int have_rdtscp)
 					    host_rdpid(), cpunode),
 				 "cpu%d_rdpid\n", cpu);
 	else
-		ksft_test_result_skip("cpu%d_rdpid: CPU has no RDPID (CPUID.7.0:ECX[22] clear)\n",
+		host_result_skip("cpu%d_rdpid: CPU has no RDPID (CPUID.7.0:ECX[22] clear)\n",
 				      cpu);
 
 	snprintf(what, sizeof(what), "cpu %d RDTSCP", cpu);
@@ -139,7 +141,7 @@ static void test_cpu(int cpu, int have_rdpid, int have_rdtscp)
 					    host_rdtscp_aux(), cpunode),
 				 "cpu%d_rdtscp\n", cpu);
 	else
-		ksft_test_result_skip("cpu%d_rdtscp: CPU has no RDTSCP (CPUID.80000001H:EDX[27] clear)\n",
+		host_result_skip("cpu%d_rdtscp: CPU has no RDTSCP (CPUID.80000001H:EDX[27] clear)\n",
 				      cpu);
 
 	ksft_test_result(check_rights(cpu), "cpu%d_segment_rights\n", cpu);
@@ -169,8 +171,9 @@ int main(void)
 		err = host_sweep_pin(&sw, cpu);
 		if (err) {
 			for (int t = 0; t < TESTS_PER_CPU; t++)
-				ksft_test_result_skip("cpu%d: this task may not run there (%s): widen its cpuset/affinity\n",
-						      cpu, strerror(-err));
+				host_result_skip("cpu%d_%s: this task may not run on CPU %d (%s): widen its cpuset/affinity\n",
+						 cpu, test_names[t], cpu,
+						 strerror(-err));
 			continue;
 		}
 		test_cpu(cpu, have_rdpid, have_rdtscp);

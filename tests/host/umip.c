@@ -220,7 +220,7 @@ static void test_insn(const char *insn)
 	struct umip_seen s;
 
 	if (!r) {
-		ksft_test_result_skip("%s: no row in %s for kernel %ld.%ld abi %d; add one\n",
+		host_result_skip("%s: no row in %s for kernel %ld.%ld abi %d; add one\n",
 				      insn, table.origin, kversion / 1000,
 				      kversion % 1000, ABI);
 		return;
@@ -247,14 +247,14 @@ static void test_str_r32(void)
 	int ok;
 
 	if (!r) {
-		ksft_test_result_skip("str-r32: no str row in %s for kernel %ld.%ld abi %d; add one\n",
+		host_result_skip("str-r32: no str row in %s for kernel %ld.%ld abi %d; add one\n",
 				      table.origin, kversion / 1000,
 				      kversion % 1000, ABI);
 		return;
 	}
 	if (r->outcome == UMIP_SIGSEGV ||
 	    (r->outcome == UMIP_VALUE && !r->has_value)) {
-		ksft_test_result_skip("str-r32: this kernel does not spoof STR (%s line %d)\n",
+		host_result_skip("str-r32: this kernel does not spoof STR (%s line %d)\n",
 				      table.origin, r->line);
 		return;
 	}
@@ -267,7 +267,7 @@ static void test_str_r32(void)
 	else if (r->outcome == UMIP_VALUE && !s.sig &&
 		 (uint32_t)s.value == want &&
 		 s.value >> 32 == GUARD_WORD >> 32)
-		ksft_test_result_xfail("str-r32: the UMIP spoof keeps bits 63:32 of a 32-bit destination (umip.c copies opnd_bytes into pt_regs); the CPU zeroes them\n");
+		host_result_xfail("str-r32: the UMIP spoof keeps bits 63:32 of a 32-bit destination (umip.c copies opnd_bytes into pt_regs); the CPU zeroes them\n");
 	else
 		ksft_test_result_fail("str-r32\n");
 }
@@ -293,7 +293,7 @@ static void test_sldt_with_ldt(void)
 	};
 
 	if (ldt_write(&d)) {
-		ksft_test_result_skip("sldt-ldt: modify_ldt failed (%s): kernel without CONFIG_MODIFY_LDT_SYSCALL or a seccomp filter\n",
+		host_result_skip("sldt-ldt: modify_ldt failed (%s): kernel without CONFIG_MODIFY_LDT_SYSCALL or a seccomp filter\n",
 				      strerror(errno));
 		return;
 	}
@@ -315,17 +315,17 @@ static void test_sgdt_per_cpu(void)
 	int cpus[CPU_SETSIZE], n = 0, ok = 1, err;
 
 	if (!r) {
-		ksft_test_result_skip("sgdt_per_cpu: no table row for sgdt\n");
+		host_result_skip("sgdt_per_cpu: no table row for sgdt\n");
 		return;
 	}
 	if (r->outcome == UMIP_SIGSEGV) {
-		ksft_test_result_skip("sgdt_per_cpu: this kernel sends SIGSEGV for sgdt (table line %d): nothing per CPU to compare\n",
+		host_result_skip("sgdt_per_cpu: this kernel sends SIGSEGV for sgdt (table line %d): nothing per CPU to compare\n",
 				      r->line);
 		return;
 	}
 	err = host_sweep_begin(&sw);
 	if (err) {
-		ksft_test_result_skip("sgdt_per_cpu: cannot read the affinity mask or /sys/devices/system/cpu/online (%s)\n",
+		host_result_skip("sgdt_per_cpu: cannot read the affinity mask or /sys/devices/system/cpu/online (%s)\n",
 				      strerror(-err));
 		return;
 	}
@@ -356,7 +356,7 @@ static void test_sgdt_per_cpu(void)
 	ok &= host_sweep_end(&sw);
 
 	if (n < 2 && r->outcome == UMIP_NATIVE) {
-		ksft_test_result_skip("sgdt_per_cpu: this task can run on %d CPU(s); need two to compare GDT bases\n",
+		host_result_skip("sgdt_per_cpu: this task can run on %d CPU(s); need two to compare GDT bases\n",
 				      n);
 		return;
 	}
@@ -391,9 +391,9 @@ static void test_detect(void)
 	umip_on = cpuid && flag == 1;
 	if (flag < 0) {
 		umip_on = cpuid;
-		ksft_test_result_skip("umip_detect: /proc/cpuinfo unreadable (mount /proc); trusting CPUID\n");
+		host_result_skip("umip_detect: /proc/cpuinfo unreadable (mount /proc); trusting CPUID\n");
 	} else if (cpuid && !flag) {
-		ksft_test_result_skip("umip_detect: CPU has UMIP but the kernel does not use it (clearcpuid=umip, CONFIG_X86_UMIP=n or kernel < 4.15): expecting native results\n");
+		host_result_skip("umip_detect: CPU has UMIP but the kernel does not use it (clearcpuid=umip, CONFIG_X86_UMIP=n or kernel < 4.15): expecting native results\n");
 	} else {
 		ksft_test_result(host_check("umip_detect", "cpuinfo umip flag",
 					    (uint64_t)flag, (uint64_t)cpuid),

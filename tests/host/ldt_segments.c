@@ -64,10 +64,12 @@ static const struct ldt_case cases[] = {
 	{ "code_er_g1", 0x11, UD(9, 0xa0b0c000, 0xfffff, 1, 2, 0, 1, 0, 0, 0), 0, 0 },
 	{ "code_exec_only", 0x11, UD(10, 0xf00d0000, 0x0ffff, 1, 2, 1, 0, 0, 0, 0), 0, 0 },
 	{ "code_conforming_not_present", 0x11, UD(11, 0x90000000, 0xfffff, 1, 3, 0, 1, 1, 0, 0), 0, 0 },
+	{ "code_conforming_xo_not_present", 0x11, UD(14, 0x91000000, 0x00fff, 1, 3, 1, 0, 1, 0, 0), 0, 0 },
+	{ "data_base_0xff000000", 0x11, UD(15, 0xff000000, 0x00000, 1, 0, 0, 1, 0, 0, 0), 0, 0 },
 	{ "oldabi_data_avl_cleared", 1, UD(12, 0xe1e2e000, 0x0ffff, 1, 0, 0, 0, 0, 1, 0), 0, 0 },
 	/* Refusals. */
-	{ "refuse_conforming_present", 0x11, UD(13, 0x90000000, 0xfffff, 1, 3, 0, 1, 0, 0, 0), EINVAL, 0 },
-	{ "refuse_oldabi_conforming", 1, UD(13, 0x90000000, 0xfffff, 1, 3, 0, 1, 1, 0, 0), EINVAL, 0 },
+	{ "refuse_conforming_present", 0x11, UD(16, 0x90000000, 0xfffff, 1, 3, 0, 1, 0, 0, 0), EINVAL, 0 },
+	{ "refuse_oldabi_conforming", 1, UD(16, 0x90000000, 0xfffff, 1, 3, 0, 1, 1, 0, 0), EINVAL, 0 },
 	{ "refuse_entry_8192", 0x11, UD(8192, 0x90000000, 0xfffff, 1, 0, 0, 1, 0, 0, 0), EINVAL, 0 },
 };
 #define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
@@ -128,7 +130,7 @@ static int check_fields(const char *what, const struct dt_seg *seen,
 /* Read the whole LDT raw with modify_ldt(0); entry IDX into *D. */
 static int read_entry(unsigned idx, struct dt_seg *d)
 {
-	static uint64_t raw[16];
+	static uint64_t raw[32];
 	long n = sys_modify_ldt(0, raw, sizeof(raw));
 
 	if (n < 0 || (unsigned long)n < (idx + 1) * 8) {
@@ -263,8 +265,13 @@ static void run_case(const struct ldt_case *c, void *page_for_base)
 		int code = dt_seg_type(&seen) & DT_TYPE_CODE;
 		int readable = !code || (dt_seg_type(&seen) & DT_TYPE_CODE_READ);
 		int present = (int)dt_seg_p(&seen);
-		/* #NP is SIGBUS, #GP is SIGSEGV (arch/x86/kernel/traps.c). */
-		int want_sig = !present ? SIGBUS : !readable ? SIGSEGV : 0;
+		/*
+		 * MOV to a segment register checks the type (data or
+		 * readable code, else #GP) before P (else #NP) (SDM Vol. 2B,
+		 * MOV, protected-mode exceptions).  Linux turns #GP into
+		 * SIGSEGV and #NP into SIGBUS (arch/x86/kernel/traps.c).
+		 */
+		int want_sig = !readable ? SIGSEGV : !present ? SIGBUS : 0;
 		struct seg_load r;
 		uint64_t base = dt_seg_base(&seen);
 

@@ -233,7 +233,7 @@ static void run_case(const struct ldt_case *c, void *page_for_base)
 	}
 	if (c->may_einval && err == EINVAL) {
 		host_result_skip("%s: kernel refuses 16-bit LDT segments (CONFIG_X86_16BIT=n or Xen PV)\n",
-				      c->name);
+				 c->name);
 		return;
 	}
 	if (!host_check(c->name, "errno", (uint64_t)err, 0)) {

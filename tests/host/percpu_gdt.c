@@ -133,7 +133,7 @@ static void test_cpu(int cpu, int have_rdpid, int have_rdtscp)
 				 "cpu%d_rdpid\n", cpu);
 	else
 		host_result_skip("cpu%d_rdpid: CPU has no RDPID (CPUID.7.0:ECX[22] clear)\n",
-				      cpu);
+				 cpu);
 
 	snprintf(what, sizeof(what), "cpu %d RDTSCP", cpu);
 	if (have_rdtscp)
@@ -142,7 +142,7 @@ static void test_cpu(int cpu, int have_rdpid, int have_rdtscp)
 				 "cpu%d_rdtscp\n", cpu);
 	else
 		host_result_skip("cpu%d_rdtscp: CPU has no RDTSCP (CPUID.80000001H:EDX[27] clear)\n",
-				      cpu);
+				 cpu);
 
 	ksft_test_result(check_rights(cpu), "cpu%d_segment_rights\n", cpu);
 }

@@ -63,6 +63,7 @@ static int umip_on;
 struct umip_seen {
 	int sig;		/* 0, SIGSEGV or SIGBUS */
 	uint64_t base, limit, value;
+	int has_guard;		/* memory form: guard bytes follow the image */
 	uint64_t guard;		/* bytes past the stored image, must stay */
 };
 
@@ -134,15 +135,16 @@ static void run_table_insn(const char *insn, struct umip_seen *s)
 		s->limit = pd.limit;
 		s->base = base;
 		memcpy(&s->guard, buf + 2 + BASE_BYTES, 8);
+		s->has_guard = 1;
 	} else if (!strcmp(insn, "smsw-mem")) {
 		uint16_t v;
 
 		memcpy(&v, buf, 2);
 		s->value = v;
 		memcpy(&s->guard, buf + 2, 8);
+		s->has_guard = 1;
 	} else {
 		s->value = reg;
-		s->guard = GUARD_WORD;
 	}
 }
 
@@ -165,8 +167,9 @@ static int check_row(const char *insn, const struct umip_row *r,
 		ok &= host_check(insn, "limit", s->limit, r->limit);
 	if (r->has_value)
 		ok &= host_check(insn, "value", s->value, r->value);
-	ok &= host_check(insn, "guard bytes past the stored image", s->guard,
-			 GUARD_WORD);
+	if (s->has_guard)
+		ok &= host_check(insn, "guard bytes past the stored image",
+				 s->guard, GUARD_WORD);
 	return ok;
 }
 
@@ -196,12 +199,13 @@ static int check_native(const char *what, const char *insn,
 				 NATIVE_LDTR_SET);
 	} else if (!strcmp(insn, "smsw-mem")) {
 		ok &= host_check(what, "CR0.PE", s->value & CR0_PE, CR0_PE);
-		ok &= host_check(what, "guard bytes past the stored word",
-				 s->guard, GUARD_WORD);
 	} else {
 		ok &= host_check(what, "CR0.PE|CR0.PG", s->value & CR0_PE_PG,
 				 CR0_PE_PG);
 	}
+	if (s->has_guard)
+		ok &= host_check(what, "guard bytes past the stored image",
+				 s->guard, GUARD_WORD);
 	return ok;
 }
 
@@ -221,8 +225,8 @@ static void test_insn(const char *insn)
 
 	if (!r) {
 		host_result_skip("%s: no row in %s for kernel %ld.%ld abi %d; add one\n",
-				      insn, table.origin, kversion / 1000,
-				      kversion % 1000, ABI);
+				 insn, table.origin, kversion / 1000,
+				 kversion % 1000, ABI);
 		return;
 	}
 	run_table_insn(insn, &s);
@@ -248,14 +252,14 @@ static void test_str_r32(void)
 
 	if (!r) {
 		host_result_skip("str-r32: no str row in %s for kernel %ld.%ld abi %d; add one\n",
-				      table.origin, kversion / 1000,
-				      kversion % 1000, ABI);
+				 table.origin, kversion / 1000,
+				 kversion % 1000, ABI);
 		return;
 	}
 	if (r->outcome == UMIP_SIGSEGV ||
 	    (r->outcome == UMIP_VALUE && !r->has_value)) {
 		host_result_skip("str-r32: this kernel does not spoof STR (%s line %d)\n",
-				      table.origin, r->line);
+				 table.origin, r->line);
 		return;
 	}
 	want = r->outcome == UMIP_NATIVE ? NATIVE_TR : r->value;
@@ -294,7 +298,7 @@ static void test_sldt_with_ldt(void)
 
 	if (ldt_write(&d)) {
 		host_result_skip("sldt-ldt: modify_ldt failed (%s): kernel without CONFIG_MODIFY_LDT_SYSCALL or a seccomp filter\n",
-				      strerror(errno));
+				 strerror(errno));
 		return;
 	}
 	test_insn("sldt-ldt");
@@ -320,13 +324,13 @@ static void test_sgdt_per_cpu(void)
 	}
 	if (r->outcome == UMIP_SIGSEGV) {
 		host_result_skip("sgdt_per_cpu: this kernel sends SIGSEGV for sgdt (table line %d): nothing per CPU to compare\n",
-				      r->line);
+				 r->line);
 		return;
 	}
 	err = host_sweep_begin(&sw);
 	if (err) {
 		host_result_skip("sgdt_per_cpu: cannot read the affinity mask or /sys/devices/system/cpu/online (%s)\n",
-				      strerror(-err));
+				 strerror(-err));
 		return;
 	}
 	for (int cpu = 0; cpu < sw.ncpus; cpu++) {
@@ -357,7 +361,7 @@ static void test_sgdt_per_cpu(void)
 
 	if (n < 2 && r->outcome == UMIP_NATIVE) {
 		host_result_skip("sgdt_per_cpu: this task can run on %d CPU(s); need two to compare GDT bases\n",
-				      n);
+				 n);
 		return;
 	}
 	if (r->outcome == UMIP_NATIVE)

@@ -21,6 +21,9 @@ ifeq ($(HOST_M32),y)
 TEST_PROGS += host:host/umip_32
 endif
 DEPS_PKGS += gcc-multilib
+# Data files to install beside the programs (path under OUTPUT); umip
+# falls back to its built-in copy of the table where this is not honoured.
+INSTALL_DATA += host/umip-expect.tsv
 
 $(OUTPUT)/host/%: $(HOST_SRC)/%.c $(HOST_HDRS) $(KSRC_STAMP)
 	$(Q)mkdir -p $(@D)

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Host-side descriptor programs: UMIP, the per-CPU GDT entry, the LDT.
+# Plain C on kselftest.h from the kernel tree; KTAP on stdout.
+
+HOST_SRC := $(TOP)/tests/host
+HOST_HDRS := $(HOST_SRC)/host.h $(HOST_SRC)/umip_table.h \
+	$(TOP)/include/desctest/desc.h
+UMIP_TABLE := $(TOP)/configs/umip-expect.tsv
+HOST_CFLAGS := $(CFLAGS_BASE) -I$(KSRC)/tools/testing/selftests \
+	-I$(HOST_SRC) -DUMIP_TABLE_SRC='"$(UMIP_TABLE)"'
+
+HOST_PROGS := umip percpu_gdt ldt_segments
+TEST_PROGS += $(foreach p,$(HOST_PROGS),host:host/$(p))
+
+# The 32-bit compat build of umip, where a -m32 static link works
+# (Debian: gcc-multilib).  Static, so that it runs in guests without
+# 32-bit libraries.
+HOST_M32 := $(shell printf 'int main(void){return 0;}\n' | \
+	$(CC) -m32 -static -x c - -o /dev/null 2>/dev/null && echo y)
+ifeq ($(HOST_M32),y)
+TEST_PROGS += host:host/umip_32
+endif
+DEPS_PKGS += gcc-multilib
+# Data files to install beside the programs (path under OUTPUT); umip
+# falls back to its built-in copy of the table where this is not honoured.
+INSTALL_DATA += host/umip-expect.tsv
+
+$(OUTPUT)/host/%: $(HOST_SRC)/%.c $(HOST_HDRS) $(KSRC_STAMP)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) $< -o $@
+
+# umip embeds the table (.incbin) and also finds a copy beside itself.
+$(OUTPUT)/host/umip: $(UMIP_TABLE) $(OUTPUT)/host/umip-expect.tsv
+$(OUTPUT)/host/umip_32: $(HOST_SRC)/umip.c $(HOST_HDRS) $(KSRC_STAMP) \
+		$(UMIP_TABLE) $(OUTPUT)/host/umip-expect.tsv
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -m32 -static $(HOST_CFLAGS) $< -o $@
+
+$(OUTPUT)/host/umip-expect.tsv: $(UMIP_TABLE)
+	$(Q)mkdir -p $(@D)
+	$(Q)cp -f $< $@

@@ -45,10 +45,12 @@ endif
 #   UNIT_TESTS   unit-test binaries that make check runs
 #   BENCH_CMDS   shell commands that make bench runs
 #   CHECK_TARGETS  further targets make check runs, in order
+#   INSTALL_DATA   data files (paths under OUTPUT) make install copies
 TEST_PROGS :=
 UNIT_TESTS :=
 BENCH_CMDS :=
 CHECK_TARGETS :=
+INSTALL_DATA :=
 
 include lib/mk/toolchain.mk
 include lib/mk/ksrc.mk
@@ -98,6 +100,8 @@ install: all
 	$(Q)mkdir -p $(INSTALL_PATH)
 	$(Q)cd $(OUTPUT) && for p in $(TEST_PROGS); do f=$${p#*:}; \
 		install -D -m 0755 $$f $(INSTALL_PATH)/$$f; done
+	$(Q)cd $(OUTPUT) && for f in $(INSTALL_DATA); do \
+		install -D -m 0644 $$f $(INSTALL_PATH)/$$f; done
 	$(Q)install -m 0644 $(OUTPUT)/kselftest-list.txt configs/settings $(INSTALL_PATH)/
 	@echo "desctest: installed under $(INSTALL_PATH)"
 

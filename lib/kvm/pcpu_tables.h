@@ -47,8 +47,8 @@ struct dt_vcpu_tables {
 	struct dt_tss64 *tss; /* host view of the TSS page */
 };
 
-/* vCPUs a test should create: at least 4 and one per online host CPU,
- * capped at DT_MAX_VCPUS. */
+/* vCPUs a test should create: at least 8 (every fixed base below on a
+ * vCPU) and one per online host CPU, capped at DT_MAX_VCPUS. */
 #define DT_MAX_VCPUS 64
 unsigned int dt_pcpu_nr_vcpus(void);
 

@@ -10,3 +10,4 @@ ifeq ($(KSRC_DEFAULT),1)
 TEST_PROGS += kvm:kvm/tss_decode_unpatched
 $(eval $(call kvm_prog,tss_decode_unpatched,$(TOP)/tests/kvm/tss_decode.c $(KSRC_UNPATCHED_DIR)/processor.h,-I$(KSRC_UNPATCHED_DIR) -DDT_UNPATCHED_HELPER=1))
 endif
+TEST_PROGS += kvm:kvm/migrate

@@ -4,7 +4,7 @@
  *
  * Every vCPU runs in a thread of its own.  The thread pins itself to each
  * allowed host CPU in turn, for several rounds; after each move the guest
- * re-reads SGDT, STR and its TSS descriptor (found at GDT + TR) and the
+ * re-reads SGDT, STR, SLDT and its TSS descriptor (found at GDT + TR) and the
  * host re-reads the sregs.  None of it may change: a KVM that reloads the
  * host's or another vCPU's GDT/TSS on migration, or loses the high bits of
  * a base, shows here.  Each thread restores its affinity before it ends.
@@ -74,11 +74,14 @@ static int check_move(struct mig_thread *mt, int cpu, unsigned int round)
 	CMP("SGDT base", s->r.gdtr.base, t->gdt_base);
 	CMP("SGDT limit", s->r.gdtr.limit, t->gdt_limit);
 	CMP("STR selector", s->r.tr, t->tr_sel);
+	CMP("SLDT selector", s->r.ldtr, t->ldt_sel);
 	CMP("TSS descriptor base (dt_sys_base)", s->tss_desc_base, t->tss_base);
 	CMP("KVM_GET_SREGS gdt.base", sr.gdt.base, t->gdt_base);
 	CMP("KVM_GET_SREGS tr.base", sr.tr.base, t->tss_base);
 	CMP("KVM_GET_SREGS tr.selector", sr.tr.selector, t->tr_sel);
 	CMP("KVM_GET_SREGS tr.limit", sr.tr.limit, t->tss_limit);
+	CMP("KVM_GET_SREGS ldt.base", sr.ldt.base, t->ldt_base);
+	CMP("KVM_GET_SREGS ldt.selector", sr.ldt.selector, t->ldt_sel);
 #undef CMP
 	if (!what)
 		return 1;

@@ -3,6 +3,7 @@
  * Per-vCPU GDT and 64-bit TSS at chosen guest virtual addresses; see
  * pcpu_tables.h for the layout.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,8 +15,17 @@ unsigned int dt_pcpu_nr_vcpus(void)
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 	/* At least the eight fixed bases, so every edge case is on a vCPU. */
 	unsigned int n = online > 8 ? (unsigned int)online : 8;
+	const char *more = getenv("DESCTEST_KVM_VCPUS");
+	int kvm_max = kvm_check_cap(KVM_CAP_MAX_VCPUS);
 
-	return n > DT_MAX_VCPUS ? DT_MAX_VCPUS : n;
+	/* More (never fewer) on request: covers the generated bases too. */
+	if (more && strtoul(more, NULL, 0) > n)
+		n = (unsigned int)strtoul(more, NULL, 0);
+	if (n > DT_MAX_VCPUS)
+		n = DT_MAX_VCPUS;
+	if (kvm_max > 0 && n > (unsigned int)kvm_max)
+		n = (unsigned int)kvm_max;
+	return n;
 }
 
 /*
@@ -42,7 +52,8 @@ uint64_t dt_pcpu_tss_base(unsigned int i)
 		return fixed_tss_bases[i];
 	/* More vCPUs on larger hosts: walk base2 through all its values,
 	 * alternate kernel-half and user-half base3; bits 23:12 hold
-	 * 0x100 + i, so no two vCPUs (and none of the fixed list) collide. */
+	 * 0x100 + i (i < 512), so no two vCPUs (and none of the fixed list)
+	 * collide. */
 	base2 = (i * 37u + 0x11u) & 0xff;
 	if (i & 1)
 		base3 = 0xffff8000u | ((i * 0x1f3u) & 0x7fff);

@@ -57,8 +57,10 @@ struct dt_vcpu_tables {
 };
 
 /* vCPUs a test should create: at least 8 (every fixed base below on a
- * vCPU) and one per online host CPU, capped at DT_MAX_VCPUS. */
-#define DT_MAX_VCPUS 64
+ * vCPU) and one per online host CPU, capped at DT_MAX_VCPUS (the
+ * framework's own KVM_MAX_VCPUS) and at what this KVM allows.  The
+ * environment variable DESCTEST_KVM_VCPUS=N asks for more. */
+#define DT_MAX_VCPUS 512
 unsigned int dt_pcpu_nr_vcpus(void);
 
 /* Guest pages dt_pcpu_install() needs per vCPU (for dt_vm_create()). */

@@ -97,7 +97,7 @@ static void *vcpu_thread(void *arg)
 {
 	struct mig_thread *mt = arg;
 	pthread_t self = pthread_self();
-	unsigned int round;
+	unsigned int round, k;
 	cpu_set_t saved;
 	struct ucall uc;
 	int cpu, r;
@@ -105,10 +105,13 @@ static void *vcpu_thread(void *arg)
 	r = pthread_getaffinity_np(self, sizeof(saved), &saved);
 	TEST_ASSERT(!r, "pthread_getaffinity_np: %s", strerror(r));
 	mt->wrong_cpu = -1;
+	/* Each thread starts its walk at its own CPU, so the vCPUs spread over
+	 * the host instead of queueing on one CPU together. */
 	for (round = 0; round < ROUNDS; round++) {
-		for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		for (k = 0; k < CPU_SETSIZE; k++) {
 			cpu_set_t one;
 
+			cpu = (int)((k + mt->t.vcpu_id) % CPU_SETSIZE);
 			if (!CPU_ISSET(cpu, &mt->cpus))
 				continue;
 			CPU_ZERO(&one);

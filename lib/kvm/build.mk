@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# KVM guest programs: the selftests framework out of $(KSRC), our glue
+# (per-vCPU descriptor tables, compatibility) and the rule that links a
+# tests/kvm/<name>.c into $(OUTPUT)/kvm/<name>.
+#
+# Provides:
+#   KVM_FW_CFLAGS     flags the framework is built with (as its Makefile)
+#   KVM_PROG_CFLAGS   flags for a KVM test program (host and guest code)
+#   KVM_PROG_LDLIBS   what a KVM test program links with, after its objects
+#   KVM_LIBS          prerequisites: libkvmglue.a and libkvm.a
+#   $(call kvm_prog,NAME,SOURCE,EXTRA_CFLAGS)  a rule for $(OUTPUT)/kvm/NAME
+#                     (use with $(eval ...))
+#   pattern rule      $(OUTPUT)/kvm/%: tests/kvm/%.c
+
+KVM_FW_LIB := $(OUTPUT)/kvm-framework/libkvm.a
+KVM_GLUE_LIB := $(OUTPUT)/kvm-glue/libkvmglue.a
+KVM_LIBS := $(KVM_GLUE_LIB) $(KVM_FW_LIB)
+
+# As the tree's selftests Makefile (6.1 .. 6.12) compiles: guest code lives
+# in the same binary, so no stack protector, no PIE, no builtin string
+# calls that could become libc ifuncs.  _GNU_SOURCE is defined empty, as
+# its lib.mk does, so the 6.1 sources' own "#define _GNU_SOURCE" agrees.
+#
+# One addition, -mgeneral-regs-only, for the framework and our programs
+# alike: guest code must not use SSE.  On the paravirtual KVM (kvm_pvm)
+# guest SSE instructions end the run with KVM_EXIT_INTERNAL_ERROR
+# (KVM_INTERNAL_ERROR_EMULATION): seen with the 6.1 framework's ucall()
+# (pxor %xmm0,%xmm0 to clear its struct) and with GCC vectorising two
+# adjacent "&= 0xffff" into movdqu + pand.  So host code in these programs
+# uses integer arithmetic only (no float or double).
+KVM_FW_CFLAGS := -std=gnu99 -O2 -g -Wall -Wstrict-prototypes -Wuninitialized \
+	-DCONFIG_64BIT -U_FORTIFY_SOURCE -D_GNU_SOURCE= -fno-builtin-memcmp \
+	-fno-builtin-memcpy -fno-builtin-memset -fno-builtin-strnlen \
+	-fno-stack-protector -fno-PIE -fno-strict-aliasing -march=x86-64-v2 \
+	-mgeneral-regs-only $(KVM_INCLUDES) -I$(KSRC)/tools/testing/selftests/rseq
+
+KVM_PROG_CFLAGS := $(filter-out -std=gnu99,$(KVM_FW_CFLAGS)) -std=gnu11 \
+	-Wextra -Wno-unused-parameter -Wno-sign-compare \
+	-Wno-missing-field-initializers -I$(TOP)/include -I$(TOP)/lib/kvm
+KVM_PROG_LDLIBS := -pthread -no-pie
+
+# The framework's source list is read from the tree once it is prepared,
+# hence a sub-make (it is incremental: a rebuild only when something moved).
+$(KVM_FW_LIB): $(KSRC_STAMP) $(TOP)/lib/kvm/framework.mk FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)$(MAKE) --no-print-directory -f $(TOP)/lib/kvm/framework.mk \
+		KVM_SELFTESTS=$(KVM_SELFTESTS) KVM_ARCH_DIR=$(KVM_ARCH_DIR) \
+		KVM_FW_CFLAGS="$(KVM_FW_CFLAGS)" LIB=$@ CC="$(CC)" Q=$(Q) \
+		FLAGS_FROM="$(TOP)/lib/kvm/build.mk $(TOP)/lib/kvm/framework.mk"
+
+KVM_GLUE_SRCS := $(wildcard $(TOP)/lib/kvm/*.c)
+KVM_GLUE_HDRS := $(wildcard $(TOP)/lib/kvm/*.h) $(TOP)/include/desctest/desc.h \
+	$(TOP)/lib/kvm/build.mk
+KVM_GLUE_OBJS := $(patsubst $(TOP)/lib/kvm/%.c,$(OUTPUT)/kvm-glue/%.o,$(KVM_GLUE_SRCS))
+
+$(OUTPUT)/kvm-glue/%.o: $(TOP)/lib/kvm/%.c $(KVM_GLUE_HDRS) $(KSRC_STAMP)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(KVM_PROG_CFLAGS) -c $< -o $@
+
+$(KVM_GLUE_LIB): $(KVM_GLUE_OBJS)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# $(eval $(call kvm_prog,NAME,SOURCE,EXTRA_CFLAGS)): $(OUTPUT)/kvm/NAME
+# from SOURCE; EXTRA_CFLAGS come first, so an -I there wins over the
+# framework's include path.
+define kvm_prog
+$(OUTPUT)/kvm/$(1): $(2) $(KVM_LIBS) $(KVM_GLUE_HDRS) $(KSRC_STAMP)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $(3) $$(KVM_PROG_CFLAGS) $$< $$(KVM_LIBS) $$(KVM_PROG_LDLIBS) -o $$@
+endef
+
+$(OUTPUT)/kvm/%: $(TOP)/tests/kvm/%.c $(KVM_LIBS) $(KVM_GLUE_HDRS) $(KSRC_STAMP)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(KVM_PROG_CFLAGS) $< $(KVM_LIBS) $(KVM_PROG_LDLIBS) -o $@

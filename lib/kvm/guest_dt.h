@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Guest-side reads of the descriptor-table registers (SDM Vol. 2B: SGDT,
+ * SIDT, STR, SLDT).  In 64-bit mode SGDT/SIDT store a 10-byte image:
+ * 2-byte limit, 8-byte base.  STR and SLDT with a register operand give
+ * the 16-bit selector zero-extended.
+ */
+#ifndef DESCTEST_KVM_GUEST_DT_H
+#define DESCTEST_KVM_GUEST_DT_H
+
+#include <stdint.h>
+#include "desctest/desc.h"
+
+struct dt_guest_regs {
+	struct dt_pseudo_desc gdtr;
+	struct dt_pseudo_desc idtr;
+	uint64_t tr;
+	uint64_t ldtr;
+};
+
+static inline void dt_guest_read_regs(struct dt_guest_regs *r)
+{
+	asm volatile("sgdt %0" : "=m"(r->gdtr));
+	asm volatile("sidt %0" : "=m"(r->idtr));
+	asm volatile("str %k0" : "=r"(r->tr));
+	asm volatile("sldt %k0" : "=r"(r->ldtr));
+	r->tr &= 0xffff;
+	r->ldtr &= 0xffff;
+}
+
+/* The guest's own TSS descriptor, found the way system code does it:
+ * GDT base from SGDT plus the TR selector from STR (index * 8). */
+static inline struct dt_sys dt_guest_own_tss_desc(void)
+{
+	struct dt_guest_regs r;
+
+	dt_guest_read_regs(&r);
+	return dt_sys_at((const uint64_t *)r.gdtr.base, r.tr);
+}
+
+#endif /* DESCTEST_KVM_GUEST_DT_H */

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "kvm_env.h"
+
+void dt_kvm_require(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC), err = errno;
+
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	ksft_print_header();
+	if (err == ENOENT)
+		ksft_exit_skip("/dev/kvm does not exist: load kvm_intel or kvm_amd "
+			       "(or run inside a VM with nested virtualization)\n");
+	if (err == EACCES || err == EPERM)
+		ksft_exit_skip("/dev/kvm: permission denied: run as root or add "
+			       "this user to the kvm group\n");
+	ksft_exit_skip("/dev/kvm cannot be opened: %s\n", strerror(err));
+}
+
+int dt_expect_eq(const char *what, uint64_t seen, uint64_t wanted)
+{
+	if (seen == wanted)
+		return 1;
+	ksft_print_msg("%s: seen %#llx, wanted %#llx\n", what,
+		       (unsigned long long)seen, (unsigned long long)wanted);
+	return 0;
+}
+
+uint64_t dt_vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
+{
+	struct kvm_run *run = vcpu->run;
+	struct kvm_regs regs;
+	uint64_t cmd;
+
+	vcpu_run(vcpu);
+	cmd = get_ucall(vcpu, uc);
+	if (cmd == UCALL_ABORT)
+		DT_REPORT_GUEST_ASSERT(*uc);
+	if (cmd != UCALL_NONE)
+		return cmd;
+	vcpu_regs_get(vcpu, &regs);
+	if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
+		TEST_FAIL("vCPU %u: exit reason KVM_EXIT_INTERNAL_ERROR, suberror %u, "
+			  "data %#llx %#llx %#llx, guest RIP %#llx; wanted a ucall "
+			  "(KVM_EXIT_IO)", vcpu->id, run->internal.suberror,
+			  run->internal.ndata > 0 ? run->internal.data[0] : 0ull,
+			  run->internal.ndata > 1 ? run->internal.data[1] : 0ull,
+			  run->internal.ndata > 2 ? run->internal.data[2] : 0ull,
+			  regs.rip);
+	TEST_FAIL("vCPU %u: exit reason %u (%s), guest RIP %#llx; wanted a "
+		  "ucall (KVM_EXIT_IO)", vcpu->id, run->exit_reason,
+		  exit_reason_str(run->exit_reason), regs.rip);
+	return UCALL_NONE;
+}
+
+void dt_vcpu_run_expect(struct kvm_vcpu *vcpu, struct ucall *uc, uint64_t want)
+{
+	uint64_t cmd = dt_vcpu_run_ucall(vcpu, uc);
+
+	TEST_ASSERT(cmd == want, "vCPU %u: ucall %lu, wanted %lu", vcpu->id,
+		    (unsigned long)cmd, (unsigned long)want);
+}

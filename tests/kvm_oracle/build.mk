@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The CPU/KVM as oracle (issue 4, test 3): sregs_oracle loads generated
+# descriptors into TR, LDTR, FS and GS in a KVM guest and compares
+# KVM_GET_SREGS with the reference decode.  Built like every KVM program
+# (flags and libraries from lib/kvm/build.mk), from three sources.
+
+ORACLE_DIR := $(TOP)/tests/kvm_oracle
+ORACLE_BIN := $(OUTPUT)/kvm_oracle/sregs_oracle
+ORACLE_SRCS := $(addprefix $(ORACLE_DIR)/,sregs_oracle.c oracle_gen.c oracle_check.c)
+ORACLE_HDRS := $(wildcard $(ORACLE_DIR)/*.h)
+
+$(ORACLE_BIN): $(ORACLE_SRCS) $(ORACLE_HDRS) $(ORACLE_DIR)/build.mk \
+		$(KVM_LIBS) $(KVM_GLUE_HDRS) $(KSRC_STAMP)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(KVM_PROG_CFLAGS) -I$(ORACLE_DIR) $(ORACLE_SRCS) $(KVM_LIBS) \
+		$(KVM_PROG_LDLIBS) -o $@
+
+TEST_PROGS += kvm:kvm_oracle/sregs_oracle
+BENCH_CMDS += $(ORACLE_BIN) --bench

@@ -17,4 +17,7 @@ $(ORACLE_BIN): $(ORACLE_SRCS) $(ORACLE_HDRS) $(ORACLE_DIR)/build.mk \
 		$(KVM_PROG_LDLIBS) -o $@
 
 TEST_PROGS += kvm:kvm_oracle/sregs_oracle
-BENCH_CMDS += $(ORACLE_BIN) --bench
+# The top Makefile runs each whitespace-separated word of BENCH_CMDS as
+# a command of its own, so the option is joined to the program by the
+# shell's $${IFS} (split back into two words when the shell runs it).
+BENCH_CMDS += $(ORACLE_BIN)$${IFS}--bench

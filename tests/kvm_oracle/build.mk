@@ -21,3 +21,21 @@ TEST_PROGS += kvm:kvm_oracle/sregs_oracle
 # a command of its own, so the option is joined to the program by the
 # shell's $${IFS} (split back into two words when the shell runs it).
 BENCH_CMDS += $(ORACLE_BIN)$${IFS}--bench
+
+# Unit tests of the generator and the comparison (no KVM), under UBSan.
+ORACLE_UNIT := $(OUTPUT)/kvm_oracle/oracle_unit_test
+ORACLE_UNIT_OBJS := $(OUTPUT)/kvm_oracle/unit/oracle_gen.o \
+	$(OUTPUT)/kvm_oracle/unit/oracle_check.o
+
+$(OUTPUT)/kvm_oracle/unit/%.o: $(ORACLE_DIR)/%.c $(ORACLE_HDRS) \
+		$(TOP)/include/desctest/desc.h
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_BASE) $(UBSAN) -c $< -o $@
+
+$(ORACLE_UNIT): $(ORACLE_DIR)/oracle_unit_test.cpp $(ORACLE_UNIT_OBJS) \
+		$(ORACLE_HDRS) $(TOP)/include/desctest/desc.h
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) -I$(ORACLE_DIR) $< \
+		$(ORACLE_UNIT_OBJS) $(GTEST_LIBS) -o $@
+
+UNIT_TESTS += $(ORACLE_UNIT)

@@ -12,6 +12,10 @@
 #include <linux/kvm.h>
 #include "oracle_gen.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The register image a correct CPU/KVM holds after the load. */
 void oracle_want_sreg(enum oracle_kind k, const struct oracle_desc *d,
 		      struct kvm_segment *want);
@@ -30,5 +34,9 @@ int oracle_diff_sreg(const struct kvm_segment *seen,
 		     const struct kvm_segment *want, char *buf, size_t len);
 int oracle_diff_slot(enum oracle_kind k, const struct dt_sys *seen,
 		     const struct dt_sys *want, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DESCTEST_ORACLE_CHECK_H */

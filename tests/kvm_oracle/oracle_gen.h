@@ -17,6 +17,10 @@
 #include <stdint.h>
 #include "desctest/desc.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum oracle_kind {
 	ORACLE_TR,
 	ORACLE_LDTR,
@@ -59,5 +63,9 @@ unsigned int oracle_nr_edges(enum oracle_kind k);
  */
 void oracle_gen_next(struct oracle_gen *g, enum oracle_kind k,
 		     unsigned int index, struct oracle_desc *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DESCTEST_ORACLE_GEN_H */

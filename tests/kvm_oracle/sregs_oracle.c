@@ -49,6 +49,9 @@
 #define ORACLE_BENCH_ROUNDS 10u
 /* Mismatch lines printed before the rest are only counted. */
 #define ORACLE_MAX_REPORTS 24u
+/* Room for one reason, and for a reason with its context. */
+#define ORACLE_WHY_LEN 256
+#define ORACLE_WHY_CTX_LEN 320
 
 /* Host-written, guest-read: which registers to load and with what. */
 struct oracle_mbox {
@@ -121,6 +124,26 @@ enum oracle_exit {
 	ORACLE_EXIT_GUEST,   /* anything else: the guest faulted or worse */
 };
 
+/* An exit on another port: the framework's ucall, which its exception
+ * handler (6.10+) uses to report a guest fault in words. */
+static void ucall_why(struct kvm_vcpu *vcpu, char *why, size_t len)
+{
+	unsigned int port = vcpu->run->io.port;
+	struct ucall uc;
+
+	memset(&uc, 0, sizeof(uc));
+	if (get_ucall(vcpu, &uc) != UCALL_ABORT) {
+		snprintf(why, len, "guest wrote port %#x, not %#x", port,
+			 ORACLE_PIO_PORT);
+		return;
+	}
+#if DT_KVM_NUMERIC_ASSERTS
+	snprintf(why, len, "guest took an exception or failed an assert (ucall abort)");
+#else
+	snprintf(why, len, "guest: %.200s", uc.buffer);
+#endif
+}
+
 /* One KVM_RUN; on anything but the guest's port write, say what in why. */
 static enum oracle_exit oracle_run(struct kvm_vcpu *vcpu, char *why,
 				   size_t len)
@@ -140,9 +163,7 @@ static enum oracle_exit oracle_run(struct kvm_vcpu *vcpu, char *why,
 		if (run->io.port == ORACLE_PIO_PORT &&
 		    run->io.direction == KVM_EXIT_IO_OUT)
 			return ORACLE_EXIT_DONE;
-		snprintf(why, len,
-			 "guest wrote port %#x, not %#x: it took an exception or failed an assert",
-			 run->io.port, ORACLE_PIO_PORT);
+		ucall_why(vcpu, why, len);
 		return ORACLE_EXIT_GUEST;
 	case KVM_EXIT_INTERNAL_ERROR:
 		snprintf(why, len, "KVM_EXIT_INTERNAL_ERROR, suberror %u",
@@ -185,7 +206,7 @@ enum kind_state { KIND_RUN, KIND_SKIP, KIND_FAIL };
 
 struct kind_result {
 	enum kind_state state;
-	char why[256];      /* the reason of a SKIP or a probe FAIL */
+	char why[ORACLE_WHY_CTX_LEN]; /* the reason of a SKIP or a probe FAIL */
 	uint64_t checked;
 	uint64_t edges;
 	uint64_t sreg_bad;  /* differ in KVM_GET_SREGS */
@@ -277,7 +298,7 @@ static int oracle_step(struct oracle *o)
 {
 	struct oracle_desc d[ORACLE_NR_KINDS];
 	struct kvm_sregs sregs;
-	char why[160];
+	char why[ORACLE_WHY_LEN];
 	unsigned int k;
 
 	oracle_place(o, d);
@@ -291,7 +312,7 @@ static int oracle_step(struct oracle *o)
 			snprintf(o->res[k].why, sizeof(o->res[k].why),
 				 "run broke at descriptor #%llu: %s",
 				 (unsigned long long)o->res[k].checked, why);
-			report(o, k, o->res[k].checked, &d[k], "loaded when", why);
+			report(o, k, o->res[k].checked, &d[k], "in the run that broke", why);
 		}
 		o->aborted = 1;
 		return -1;
@@ -313,7 +334,7 @@ static void oracle_probe(struct oracle *o, enum oracle_kind k)
 	struct oracle_gen gen;
 	struct oracle_vm vm;
 	struct oracle_desc d;
-	char why[128];
+	char why[ORACLE_WHY_LEN];
 	enum oracle_exit e;
 
 	oracle_gen_init(&gen, 0);
@@ -408,7 +429,7 @@ static uint64_t per_s(uint64_t n, uint64_t ns)
 static uint64_t bench_raw(struct oracle_vm *raw, uint64_t exits)
 {
 	struct kvm_sregs sregs;
-	char why[128];
+	char why[ORACLE_WHY_LEN];
 	uint64_t t0 = now_ns(), i;
 
 	for (i = 0; i < exits; i++) {

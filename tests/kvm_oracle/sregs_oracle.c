@@ -51,7 +51,7 @@
 #define ORACLE_MAX_REPORTS 24u
 /* Room for one reason, and for a reason with its context. */
 #define ORACLE_WHY_LEN 256
-#define ORACLE_WHY_CTX_LEN 320
+#define ORACLE_WHY_CTX_LEN 512
 
 /* Host-written, guest-read: which registers to load and with what. */
 struct oracle_mbox {

@@ -13,6 +13,8 @@
 # where the list moved in 6.14), so 6.1, 6.12 and later trees all work.
 
 SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.PHONY: all
 OBJDIR := $(dir $(LIB))obj
 
 LISTS := $(wildcard $(KVM_SELFTESTS)/Makefile $(KVM_SELFTESTS)/Makefile.kvm)
@@ -29,6 +31,9 @@ OBJS := $(patsubst %,$(OBJDIR)/%.o,$(basename $(SRCS)))
 # Same as the tree's Makefile: the framework's guest code must not call
 # libc's ifunc-resolved string functions, hence -fno-builtin-*.
 CFLAGS := $(KVM_FW_CFLAGS) -MD -MP
+
+all: $(LIB)
+	@:
 
 $(LIB): $(OBJS)
 	@rm -f $@ && $(AR) rcs $@ $^

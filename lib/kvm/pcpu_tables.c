@@ -3,6 +3,7 @@
  * Per-vCPU GDT and 64-bit TSS at chosen guest virtual addresses; see
  * pcpu_tables.h for the layout.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,9 +13,19 @@
 unsigned int dt_pcpu_nr_vcpus(void)
 {
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned int n = online > 4 ? (unsigned int)online : 4;
+	/* At least the eight fixed bases, so every edge case is on a vCPU. */
+	unsigned int n = online > 8 ? (unsigned int)online : 8;
+	const char *more = getenv("DESCTEST_KVM_VCPUS");
+	int kvm_max = kvm_check_cap(KVM_CAP_MAX_VCPUS);
 
-	return n > DT_MAX_VCPUS ? DT_MAX_VCPUS : n;
+	/* More (never fewer) on request: covers the generated bases too. */
+	if (more && strtoul(more, NULL, 0) > n)
+		n = (unsigned int)strtoul(more, NULL, 0);
+	if (n > DT_MAX_VCPUS)
+		n = DT_MAX_VCPUS;
+	if (kvm_max > 0 && n > (unsigned int)kvm_max)
+		n = (unsigned int)kvm_max;
+	return n;
 }
 
 /*
@@ -41,7 +52,8 @@ uint64_t dt_pcpu_tss_base(unsigned int i)
 		return fixed_tss_bases[i];
 	/* More vCPUs on larger hosts: walk base2 through all its values,
 	 * alternate kernel-half and user-half base3; bits 23:12 hold
-	 * 0x100 + i, so no two vCPUs (and none of the fixed list) collide. */
+	 * 0x100 + i (i < 512), so no two vCPUs (and none of the fixed list)
+	 * collide. */
 	base2 = (i * 37u + 0x11u) & 0xff;
 	if (i & 1)
 		base3 = 0xffff8000u | ((i * 0x1f3u) & 0x7fff);
@@ -113,12 +125,24 @@ static struct dt_sys tss_desc(uint64_t base, uint32_t limit)
 	return d;
 }
 
+static struct dt_sys ldt_desc(uint64_t base, uint32_t limit)
+{
+	struct dt_sys d = { { 0, 0 } };
+
+	dt_sys_set_base(&d, base);
+	dt_sys_set_limit_raw(&d, limit);
+	dt_sys_set_type(&d, DT_SYS_LDT);
+	dt_sys_set_p(&d, 1);
+	return d;
+}
+
 void dt_pcpu_install(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 		     unsigned int i, struct dt_vcpu_tables *t)
 {
 	struct dt_seg code = code64_desc(), data = data_desc();
 	struct kvm_sregs sregs;
-	struct dt_sys tss;
+	struct dt_sys tss, ldt;
+	uint64_t *ldt_words;
 	vm_vaddr_t ist;
 
 	memset(t, 0, sizeof(*t));
@@ -128,6 +152,9 @@ void dt_pcpu_install(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	t->tss_base = dt_pcpu_tss_base(i);
 	t->tss_limit = DT_TSS_LIMIT;
 	t->tr_sel = (uint16_t)(0x18 + 0x10 * (i % 4));
+	t->ldt_sel = DT_LDT_SEL;
+	t->ldt_base = t->tss_base + DT_LDT_OFFSET;
+	t->ldt_limit = DT_LDT_LIMIT;
 
 	t->gdt = map_page_at(vm, t->gdt_base);
 	t->tss = map_page_at(vm, t->tss_base);
@@ -139,12 +166,19 @@ void dt_pcpu_install(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	/* I/O map base past the limit: no I/O permission bitmap. */
 	t->tss->iomap_base = sizeof(struct dt_tss64);
 
+	ldt_words = (uint64_t *)((char *)t->tss + DT_LDT_OFFSET);
+	ldt_words[0] = data.w[0];
+	ldt_words[1] = data.w[0];
+
 	memset(t->gdt, 0, (size_t)getpagesize());
 	t->gdt[DT_KERNEL_CS >> 3] = code.w[0];
 	t->gdt[DT_KERNEL_DS >> 3] = data.w[0];
 	tss = tss_desc(t->tss_base, t->tss_limit);
 	t->gdt[t->tr_sel >> 3] = tss.w[0];
 	t->gdt[(t->tr_sel >> 3) + 1] = tss.w[1];
+	ldt = ldt_desc(t->ldt_base, t->ldt_limit);
+	t->gdt[t->ldt_sel >> 3] = ldt.w[0];
+	t->gdt[(t->ldt_sel >> 3) + 1] = ldt.w[1];
 
 	vcpu_sregs_get(vcpu, &sregs);
 	TEST_ASSERT(sregs.cs.selector == DT_KERNEL_CS && sregs.ds.selector == DT_KERNEL_DS,
@@ -159,19 +193,25 @@ void dt_pcpu_install(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	sregs.tr.selector = t->tr_sel;
 	sregs.tr.type = DT_SYS_TSS64_BUSY;
 	sregs.tr.present = 1;
+	memset(&sregs.ldt, 0, sizeof(sregs.ldt));
+	sregs.ldt.base = t->ldt_base;
+	sregs.ldt.limit = t->ldt_limit;
+	sregs.ldt.selector = t->ldt_sel;
+	sregs.ldt.type = DT_SYS_LDT;
+	sregs.ldt.present = 1;
 	vcpu_sregs_set(vcpu, &sregs);
 
 	t->idt_base = sregs.idt.base;
 	t->idt_limit = sregs.idt.limit;
-	t->ldt_sel = sregs.ldt.selector;
 }
 
 int dt_pcpu_gdt_slot_free(const struct dt_vcpu_tables *t, unsigned int index)
 {
-	unsigned int tss = t->tr_sel >> 3;
+	unsigned int tss = t->tr_sel >> 3, ldt = t->ldt_sel >> 3;
 
 	if ((uint64_t)index * 8 + 7 > t->gdt_limit)
 		return 0;
 	return index != 0 && index != (DT_KERNEL_CS >> 3) &&
-	       index != (DT_KERNEL_DS >> 3) && index != tss && index != tss + 1;
+	       index != (DT_KERNEL_DS >> 3) && index != tss && index != tss + 1 &&
+	       index != ldt && index != ldt + 1;
 }

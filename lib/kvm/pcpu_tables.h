@@ -16,8 +16,12 @@
  * CS/DS it loaded stay valid):
  *   0x00 null, 0x08 64-bit code, 0x10 data,
  *   tr_sel (0x18 + 0x10 * (vCPU % 4)): the busy 64-bit TSS descriptor,
- *   every other slot up to the limit (one page) zero: free for tests.
- * The LDTR is left null; the IDT is the framework's (6.10+) or none (6.1).
+ *   ldt_sel (0x60): the LDT descriptor,
+ *   every other slot up to the limit (one page) zero: free for tests
+ *   (dt_pcpu_gdt_slot_free()).
+ * The LDT (two data descriptors) sits in the TSS page at offset
+ * DT_LDT_OFFSET, so its base is high and per vCPU too.  The IDT is the
+ * framework's (6.10+: one shared page; 6.1: none).
  */
 #ifndef DESCTEST_KVM_PCPU_TABLES_H
 #define DESCTEST_KVM_PCPU_TABLES_H
@@ -29,6 +33,9 @@
 #define DT_KERNEL_DS 0x10
 #define DT_GDT_LIMIT 0xfff
 #define DT_TSS_LIMIT 0x67
+#define DT_LDT_SEL 0x60
+#define DT_LDT_OFFSET 0x800
+#define DT_LDT_LIMIT 0xf
 /* IST1 of every vCPU's TSS points at the top of a page of its own. */
 #define DT_IST_INDEX 1
 
@@ -42,14 +49,18 @@ struct dt_vcpu_tables {
 	uint64_t ist_top;  /* IST1 in the TSS: top of the IST stack page */
 	uint64_t idt_base; /* IDTR as installed (the framework's) */
 	uint16_t idt_limit;
-	uint16_t ldt_sel;  /* LDTR selector as installed (null) */
+	uint16_t ldt_sel;  /* LDTR as installed */
+	uint64_t ldt_base;
+	uint32_t ldt_limit;
 	uint64_t *gdt;     /* host view of the GDT page */
 	struct dt_tss64 *tss; /* host view of the TSS page */
 };
 
-/* vCPUs a test should create: at least 4 and one per online host CPU,
- * capped at DT_MAX_VCPUS. */
-#define DT_MAX_VCPUS 64
+/* vCPUs a test should create: at least 8 (every fixed base below on a
+ * vCPU) and one per online host CPU, capped at DT_MAX_VCPUS (the
+ * framework's own KVM_MAX_VCPUS) and at what this KVM allows.  The
+ * environment variable DESCTEST_KVM_VCPUS=N asks for more. */
+#define DT_MAX_VCPUS 512
 unsigned int dt_pcpu_nr_vcpus(void);
 
 /* Guest pages dt_pcpu_install() needs per vCPU (for dt_vm_create()). */

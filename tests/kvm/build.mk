@@ -2,3 +2,36 @@
 # KVM guest programs (rules in lib/kvm/build.mk).
 
 TEST_PROGS += kvm:kvm/dt_regs
+
+# TSS decode through the tree's get_desc64_base(); against the default
+# (Debian) tree also a build on its pristine, unpatched helper.
+TEST_PROGS += kvm:kvm/tss_decode
+ifeq ($(KSRC_DEFAULT),1)
+TEST_PROGS += kvm:kvm/tss_decode_unpatched
+$(eval $(call kvm_prog,tss_decode_unpatched,$(TOP)/tests/kvm/tss_decode.c $(KSRC_UNPATCHED_DIR)/processor.h,-I$(KSRC_UNPATCHED_DIR) -DDT_UNPATCHED_HELPER=1))
+endif
+TEST_PROGS += kvm:kvm/migrate
+TEST_PROGS += kvm:kvm/ist
+
+# ---- the same programs against the other framework ----------------------
+# kvm_programs: just the KVM programs of this build (all kvm: entries,
+# whoever added them: read when the recipe runs, after every fragment).
+.PHONY: kvm_programs kvm_build_6.1
+kvm_programs: FORCE
+	$(Q)$(MAKE) --no-print-directory \
+		$(addprefix $(OUTPUT)/,$(patsubst kvm:%,%,$(filter kvm:%,$(TEST_PROGS))))
+
+# Build the KVM programs on Debian's linux-source-6.1 framework in an
+# output directory of their own, then run them: each must pass, or XFAIL
+# (the *_unpatched builds), or SKIP with its reason (ist on a KVM that
+# cannot deliver guest exceptions).
+KVM_61_OUTPUT ?= $(BUILD_ROOT)/out-kvm-6.1
+CHECK_TARGETS += kvm_build_6.1
+kvm_build_6.1:
+ifeq ($(KSRC_DEFAULT),1)
+	$(Q)$(MAKE) --no-print-directory KVER=6.1 OUTPUT=$(KVM_61_OUTPUT) kvm_programs
+	$(Q)$(TOP)/tests/kvm/run-set.sh $(KVM_61_OUTPUT) \
+		$(patsubst kvm:%,%,$(filter kvm:%,$(TEST_PROGS)))
+else
+	@echo "kvm_build_6.1: skipped: KSRC=$(KSRC) was given; the 6.1 build uses Debian's linux-source-6.1 (run make check without KSRC)"
+endif

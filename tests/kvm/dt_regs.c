@@ -55,7 +55,10 @@ static void check_vcpu(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 
 	ok = dt_expect_eq("LDTR selector (sldt vs installed)", r->ldtr, t->ldt_sel);
 	ok &= dt_expect_eq("LDTR selector (sldt vs KVM_GET_SREGS)", r->ldtr, s.ldt.selector);
-	ksft_test_result(ok, "vcpu%u LDTR selector %#x\n", i, t->ldt_sel);
+	ok &= dt_expect_eq("LDTR.base (KVM_GET_SREGS vs installed)", s.ldt.base, t->ldt_base);
+	ok &= dt_expect_eq("LDTR.limit (KVM_GET_SREGS vs installed)", s.ldt.limit, t->ldt_limit);
+	ksft_test_result(ok, "vcpu%u LDTR selector %#x base %#llx\n", i, t->ldt_sel,
+			 (unsigned long long)t->ldt_base);
 }
 
 int main(void)
@@ -74,10 +77,11 @@ int main(void)
 	for (i = 0; i < n; i++) {
 		dt_pcpu_install(vm, vcpus[i], i, &t[i]);
 		vcpu_args_set(vcpus[i], 1, (uint64_t)i);
-		ksft_print_msg("vcpu%u: GDT %#llx, TSS %#llx (base 31:24 %#x), TR %#x\n",
-			       i, (unsigned long long)t[i].gdt_base,
+		ksft_print_msg("vcpu%u: GDT %#llx, TSS %#llx (base 31:24 %#x), TR %#x, "
+			       "LDT %#llx\n", i, (unsigned long long)t[i].gdt_base,
 			       (unsigned long long)t[i].tss_base,
-			       dt_base_31_24(t[i].tss_base), t[i].tr_sel);
+			       dt_base_31_24(t[i].tss_base), t[i].tr_sel,
+			       (unsigned long long)t[i].ldt_base);
 	}
 	for (i = 0; i < n; i++) {
 		dt_vcpu_run_expect(vcpus[i], &uc, UCALL_DONE);

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Descriptor state across host CPU migration.
+ *
+ * Every vCPU runs in a thread of its own.  The thread pins itself to each
+ * allowed host CPU in turn, for several rounds; after each move the guest
+ * re-reads SGDT, STR, SLDT and its TSS descriptor (found at GDT + TR) and the
+ * host re-reads the sregs.  None of it may change: a KVM that reloads the
+ * host's or another vCPU's GDT/TSS on migration, or loses the high bits of
+ * a base, shows here.  Each thread restores its affinity before it ends.
+ */
+#include <pthread.h>
+#include <sched.h>
+
+#include "compat.h"
+#include "guest_dt.h"
+#include "kvm_env.h"
+#include "pcpu_tables.h"
+
+#define ROUNDS 3
+
+struct mig_seen {
+	struct dt_guest_regs r;
+	uint64_t tss_desc_base;
+};
+
+static struct mig_seen seen[DT_MAX_VCPUS];
+
+/* One ucall per move: the host pins, then lets the guest read. */
+static void guest_code(uint64_t idx, uint64_t moves)
+{
+	struct mig_seen *s = &seen[idx];
+	uint64_t m;
+
+	for (m = 0; m < moves; m++) {
+		struct dt_sys d;
+
+		dt_guest_read_regs(&s->r);
+		d = dt_sys_at((const uint64_t *)s->r.gdtr.base, s->r.tr);
+		s->tss_desc_base = dt_sys_base(&d);
+		GUEST_SYNC(m);
+	}
+	GUEST_DONE();
+}
+
+struct mig_thread {
+	struct kvm_vm *vm;
+	struct kvm_vcpu *vcpu;
+	struct dt_vcpu_tables t;
+	cpu_set_t cpus;         /* host CPUs to visit */
+	unsigned int moves;     /* done */
+	unsigned int bad_moves; /* moves after which something differed */
+	int wrong_cpu;          /* sched_getcpu() after a pin, or -1 */
+	char first_bad[160];
+};
+
+/* Compare everything after one move; the first difference is kept. */
+static int check_move(struct mig_thread *mt, int cpu, unsigned int round)
+{
+	const struct mig_seen *s =
+		addr_gva2hva(mt->vm, (vm_vaddr_t)&seen[mt->t.vcpu_id]);
+	const struct dt_vcpu_tables *t = &mt->t;
+	struct kvm_sregs sr;
+	const char *what = NULL;
+	uint64_t got = 0, want = 0;
+
+	vcpu_sregs_get(mt->vcpu, &sr);
+#define CMP(name, seen_v, want_v)                                             \
+	if (!what && (uint64_t)(seen_v) != (uint64_t)(want_v)) {              \
+		what = name;                                                  \
+		got = (uint64_t)(seen_v);                                     \
+		want = (uint64_t)(want_v);                                    \
+	}
+	CMP("SGDT base", s->r.gdtr.base, t->gdt_base);
+	CMP("SGDT limit", s->r.gdtr.limit, t->gdt_limit);
+	CMP("STR selector", s->r.tr, t->tr_sel);
+	CMP("SLDT selector", s->r.ldtr, t->ldt_sel);
+	CMP("TSS descriptor base (dt_sys_base)", s->tss_desc_base, t->tss_base);
+	CMP("KVM_GET_SREGS gdt.base", sr.gdt.base, t->gdt_base);
+	CMP("KVM_GET_SREGS tr.base", sr.tr.base, t->tss_base);
+	CMP("KVM_GET_SREGS tr.selector", sr.tr.selector, t->tr_sel);
+	CMP("KVM_GET_SREGS tr.limit", sr.tr.limit, t->tss_limit);
+	CMP("KVM_GET_SREGS ldt.base", sr.ldt.base, t->ldt_base);
+	CMP("KVM_GET_SREGS ldt.selector", sr.ldt.selector, t->ldt_sel);
+#undef CMP
+	if (!what)
+		return 1;
+	if (!mt->bad_moves)
+		snprintf(mt->first_bad, sizeof(mt->first_bad),
+			 "round %u, host CPU %d: %s: seen %#llx, wanted %#llx",
+			 round, cpu, what, (unsigned long long)got,
+			 (unsigned long long)want);
+	return 0;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct mig_thread *mt = arg;
+	pthread_t self = pthread_self();
+	unsigned int round, k;
+	cpu_set_t saved;
+	struct ucall uc;
+	int cpu, r;
+
+	r = pthread_getaffinity_np(self, sizeof(saved), &saved);
+	TEST_ASSERT(!r, "pthread_getaffinity_np: %s", strerror(r));
+	mt->wrong_cpu = -1;
+	/* Each thread starts its walk at its own CPU, so the vCPUs spread over
+	 * the host instead of queueing on one CPU together. */
+	for (round = 0; round < ROUNDS; round++) {
+		for (k = 0; k < CPU_SETSIZE; k++) {
+			cpu_set_t one;
+
+			cpu = (int)((k + mt->t.vcpu_id) % CPU_SETSIZE);
+			if (!CPU_ISSET(cpu, &mt->cpus))
+				continue;
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			r = pthread_setaffinity_np(self, sizeof(one), &one);
+			TEST_ASSERT(!r, "pin vCPU %u thread to host CPU %d: %s",
+				    mt->t.vcpu_id, cpu, strerror(r));
+			if (sched_getcpu() != cpu && mt->wrong_cpu < 0)
+				mt->wrong_cpu = sched_getcpu();
+			dt_vcpu_run_expect(mt->vcpu, &uc, UCALL_SYNC);
+			if (!check_move(mt, cpu, round))
+				mt->bad_moves++;
+			mt->moves++;
+		}
+	}
+	r = pthread_setaffinity_np(self, sizeof(saved), &saved);
+	TEST_ASSERT(!r, "restore vCPU %u thread affinity: %s", mt->t.vcpu_id,
+		    strerror(r));
+	dt_vcpu_run_expect(mt->vcpu, &uc, UCALL_DONE);
+	return NULL;
+}
+
+int main(void)
+{
+	static struct mig_thread mt[DT_MAX_VCPUS];
+	struct kvm_vcpu *vcpus[DT_MAX_VCPUS];
+	pthread_t tid[DT_MAX_VCPUS];
+	unsigned int i, n = dt_pcpu_nr_vcpus(), ncpus;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t allowed;
+	struct kvm_vm *vm;
+	int r;
+
+	dt_kvm_require();
+	ksft_print_header();
+	TEST_ASSERT(!sched_getaffinity(0, sizeof(allowed), &allowed),
+		    "sched_getaffinity: %s", strerror(errno));
+	ncpus = (unsigned int)CPU_COUNT(&allowed);
+	ksft_set_plan(n);
+	ksft_print_msg("%u vCPUs, each visits the %u host CPUs it may run on "
+		       "(%ld online), %d rounds\n", n, ncpus, online, ROUNDS);
+	if ((long)ncpus < online)
+		ksft_print_msg("this process may only use %u of %ld online CPUs "
+			       "(cpuset/taskset): the others are not visited\n",
+			       ncpus, online);
+
+	vm = dt_vm_create(n, guest_code, vcpus, n * DT_PCPU_PAGES_PER_VCPU);
+	for (i = 0; i < n; i++) {
+		mt[i].vm = vm;
+		mt[i].vcpu = vcpus[i];
+		mt[i].cpus = allowed;
+		dt_pcpu_install(vm, vcpus[i], i, &mt[i].t);
+		vcpu_args_set(vcpus[i], 2, (uint64_t)i, (uint64_t)(ROUNDS * ncpus));
+	}
+	for (i = 0; i < n; i++) {
+		r = pthread_create(&tid[i], NULL, vcpu_thread, &mt[i]);
+		TEST_ASSERT(!r, "pthread_create: %s", strerror(r));
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(tid[i], NULL);
+
+	for (i = 0; i < n; i++) {
+		const struct mig_thread *m = &mt[i];
+		int ok = m->bad_moves == 0 && m->wrong_cpu < 0 &&
+			 m->moves == ROUNDS * ncpus;
+
+		if (m->bad_moves)
+			ksft_print_msg("vcpu%u: %u of %u moves changed state; first: %s\n",
+				       i, m->bad_moves, m->moves, m->first_bad);
+		if (m->wrong_cpu >= 0)
+			ksft_print_msg("vcpu%u: thread ran on host CPU %d right after "
+				       "being pinned elsewhere\n", i, m->wrong_cpu);
+		ksft_test_result(ok, "vcpu%u GDT %#llx TSS %#llx unchanged over %u moves\n",
+				 i, (unsigned long long)m->t.gdt_base,
+				 (unsigned long long)m->t.tss_base, m->moves);
+	}
+	kvm_vm_free(vm);
+	dt_ksft_finish();
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TSS descriptor decode, the way system code finds its own TSS.
+ *
+ * Every vCPU has its own TSS at a known base (lib/kvm/pcpu_tables.h).  The
+ * guest takes the GDT address from SGDT and its TR selector from STR, reads
+ * the 16-byte descriptor there and decodes the base twice: with desctest's
+ * reference decoder (dt_sys_base) and with the kernel tree's
+ * get_desc64_base().  The host compares both with the base it installed.
+ *
+ * Built twice.  tss_decode uses the tree's helper as the build found it
+ * (the default tree is patched): every line must pass.
+ * tss_decode_unpatched (default tree only) is compiled against the
+ * pristine helper, whose "base2 << 24" is done in int: on vCPUs whose base
+ * bits 31:24 are >= 0x80 the result is sign-extended and bits 63:32 turn
+ * to ones.  There, exactly that wrong value is an XFAIL naming the bug;
+ * any other value, or a mismatch where base 31:24 < 0x80, is a FAIL.  (A
+ * base whose bits 63:32 are already all ones, 0xffffffff81c03000, hides
+ * the bug: the right value is expected and passes.)
+ */
+#include "compat.h"
+#include "guest_dt.h"
+#include "kvm_env.h"
+#include "pcpu_tables.h"
+
+#ifndef DT_UNPATCHED_HELPER
+#define DT_UNPATCHED_HELPER 0
+#endif
+
+struct tss_seen {
+	uint64_t gdt_base;
+	uint64_t tr;
+	struct dt_sys desc;
+	uint64_t ref_base;    /* dt_sys_base() */
+	uint64_t helper_base; /* get_desc64_base() of the tree */
+};
+
+static struct tss_seen seen[DT_MAX_VCPUS];
+
+static void guest_code(uint64_t idx)
+{
+	struct tss_seen *s = &seen[idx];
+	struct dt_sel sel;
+	struct dt_guest_regs r;
+	uint64_t at;
+
+	dt_guest_read_regs(&r);
+	sel.w[0] = r.tr;
+	at = r.gdtr.base + dt_sel_offset(&sel);
+
+	s->gdt_base = r.gdtr.base;
+	s->tr = r.tr;
+	s->desc = dt_sys_at((const uint64_t *)r.gdtr.base, r.tr);
+	s->ref_base = dt_sys_base(&s->desc);
+	s->helper_base = get_desc64_base((const struct desc64 *)at);
+	GUEST_DONE();
+}
+
+/* What the unpatched helper returns: base 31:0 sign-extended from bit 31
+ * when base2 >= 0x80, OR'ed over base3 (so 63:32 all ones). */
+static uint64_t sign_extension_bug(uint64_t base)
+{
+	uint64_t low = base & 0xffffffffull;
+
+	return dt_base_31_24(base) >= 0x80 ? (0xffffffff00000000ull | low) : base;
+}
+
+static void check_vcpu(struct kvm_vm *vm, const struct dt_vcpu_tables *t)
+{
+	const struct tss_seen *s = addr_gva2hva(vm, (vm_vaddr_t)&seen[t->vcpu_id]);
+	unsigned int i = t->vcpu_id, base2 = dt_base_31_24(t->tss_base);
+	uint64_t want = t->tss_base;
+	/* With base 63:32 already all ones the sign extension changes
+	 * nothing: the bug is there but cannot be seen. */
+	int bug_shows = DT_UNPATCHED_HELPER && sign_extension_bug(want) != want;
+	int ok;
+
+	ok = dt_expect_eq("SGDT base", s->gdt_base, t->gdt_base);
+	ok &= dt_expect_eq("STR selector", s->tr, t->tr_sel);
+	ok &= dt_expect_eq("dt_sys_base() of the descriptor at GDT + TR", s->ref_base, want);
+	ksft_test_result(ok, "vcpu%u reference decode: TSS base %#llx (base 31:24 %#x)\n",
+			 i, (unsigned long long)want, base2);
+	if (!ok)
+		ksft_print_msg("vcpu%u descriptor words %#llx %#llx\n", i,
+			       (unsigned long long)s->desc.w[0],
+			       (unsigned long long)s->desc.w[1]);
+
+	if (s->helper_base == want) {
+		if (bug_shows) {
+			ksft_print_msg("vcpu%u: the unpatched get_desc64_base() gave the right "
+				       "base %#llx with base 31:24 = %#x; wanted the sign-extended "
+				       "%#llx (is the helper really the pristine one?)\n", i,
+				       (unsigned long long)want, base2,
+				       (unsigned long long)sign_extension_bug(want));
+			ksft_test_result_fail("vcpu%u get_desc64_base(): no bug where expected\n", i);
+			return;
+		}
+		ksft_test_result_pass("vcpu%u get_desc64_base(): %#llx%s\n", i,
+				      (unsigned long long)want,
+				      DT_UNPATCHED_HELPER && base2 >= 0x80 ?
+				      " (sign extension invisible: base 63:32 all ones)" : "");
+		return;
+	}
+	if (bug_shows && s->helper_base == sign_extension_bug(want)) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "vcpu%u get_desc64_base()", i);
+		dt_test_result_xfail(name, "known bug of the unpatched helper: base2 %#x << 24 "
+				     "is a signed int, sign-extends and wipes base3: seen %#llx, "
+				     "wanted %#llx\n", base2,
+				     (unsigned long long)s->helper_base,
+				     (unsigned long long)want);
+		return;
+	}
+	ksft_print_msg("vcpu%u descriptor words %#llx %#llx\n", i,
+		       (unsigned long long)s->desc.w[0], (unsigned long long)s->desc.w[1]);
+	ksft_test_result_fail("vcpu%u get_desc64_base(): %#llx, wanted %#llx (base 31:24 %#x)\n",
+			      i, (unsigned long long)s->helper_base,
+			      (unsigned long long)want, base2);
+}
+
+int main(void)
+{
+	struct dt_vcpu_tables t[DT_MAX_VCPUS];
+	struct kvm_vcpu *vcpus[DT_MAX_VCPUS];
+	unsigned int i, n = dt_pcpu_nr_vcpus();
+	struct kvm_vm *vm;
+	struct ucall uc;
+
+	dt_kvm_require();
+	ksft_print_header();
+	ksft_set_plan(n * 2);
+	ksft_print_msg("get_desc64_base() from the %s helper\n",
+		       DT_UNPATCHED_HELPER ? "unpatched (pristine)" : "tree's");
+
+	vm = dt_vm_create(n, guest_code, vcpus, n * DT_PCPU_PAGES_PER_VCPU);
+	for (i = 0; i < n; i++) {
+		dt_pcpu_install(vm, vcpus[i], i, &t[i]);
+		vcpu_args_set(vcpus[i], 1, (uint64_t)i);
+	}
+	for (i = 0; i < n; i++) {
+		dt_vcpu_run_expect(vcpus[i], &uc, UCALL_DONE);
+		check_vcpu(vm, &t[i]);
+	}
+	kvm_vm_free(vm);
+	dt_ksft_finish();
+}

@@ -11,6 +11,15 @@
  * the descriptor holds, and checks what the CPU wrote back into the GDT
  * (busy TSS, accessed segment).  One exit checks four descriptors.
  *
+ * The host writes the descriptors and selectors with plain stores into
+ * guest memory between runs (no ioctl), the cheapest way to feed the
+ * guest; the loads themselves are the guest's own instructions, so the
+ * decode is done by the CPU, or by KVM's instruction emulator where the
+ * hypervisor traps them (on the paravirtual kvm_pvm, ltr and lldt are
+ * emulated; all four loads work there).  Before the stream, a probe VM
+ * per kind loads one valid descriptor: if this KVM cannot run that load
+ * at all (KVM_EXIT_INTERNAL_ERROR) the kind is skipped, with the reason.
+ *
  * Usage: sregs_oracle [-n COUNT] [-s SEED] [--bench]
  *   -n COUNT  descriptors to check, all kinds together (default 16384)
  *   -s SEED   seed of the random descriptors (default: from the clock;
@@ -252,8 +261,13 @@ static void oracle_place(struct oracle *o, struct oracle_desc d[])
 		index = ORACLE_FIRST_INDEX + 2 * o->vm.next_slot;
 		o->vm.next_slot = (o->vm.next_slot + 1) % ORACLE_NR_SLOTS;
 		oracle_gen_next(&o->gen, k, index, &d[k]);
-		/* A fresh available TSS descriptor for every ltr: LTR faults
-		 * on a busy one, and the previous ltr left its slot busy. */
+		/* A fresh available TSS descriptor for every ltr.  SDM Vol.
+		 * 2A, LTR: the source must select an available TSS
+		 * descriptor, else #GP(selector); after the load "the TSS is
+		 * marked busy" (type 9 becomes 11 in the GDT), so no slot can
+		 * be loaded twice without being rewritten: the host rewrites
+		 * every slot it hands out, and oracle_compare() checks that
+		 * the busy bit was set. */
 		o->vm.gdt[index] = d[k].slot.w[0];
 		o->vm.gdt[index + 1] = d[k].slot.w[1];
 		o->vm.mbox->sel[k] = d[k].sel;

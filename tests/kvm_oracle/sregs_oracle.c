@@ -499,9 +499,10 @@ static int run_bench(struct oracle *o, uint64_t count)
 	printf("sregs_oracle: bare exits (KVM_RUN + KVM_GET_SREGS): %llu in %llu ms = %llu exits/s\n",
 	       (unsigned long long)raw_exits, (unsigned long long)(t_raw / 1000000),
 	       (unsigned long long)raw_rate);
-	printf("sregs_oracle: descriptors checked: %llu in %llu ms = %llu descriptors/s (%u per exit)\n",
+	printf("sregs_oracle: descriptors checked: %llu in %llu ms = %llu descriptors/s (%u per exit, %llu exits/s)\n",
 	       (unsigned long long)descs, (unsigned long long)(t_oracle / 1000000),
-	       (unsigned long long)desc_rate, nk);
+	       (unsigned long long)desc_rate, nk,
+	       (unsigned long long)per_s(descs / nk, t_oracle));
 	printf("sregs_oracle: descriptors/s over bare exits/s = %llu.%02llu (target >= 0.50: %s)\n",
 	       (unsigned long long)(ratio / 100), (unsigned long long)(ratio % 100),
 	       ratio >= 50 ? "met" : "NOT met");

@@ -285,6 +285,7 @@ static void oracle_compare(struct oracle *o, const struct oracle_desc d[],
 		struct kind_result *r = &o->res[k];
 		struct kvm_segment want;
 		struct dt_sys slot_want, slot_seen;
+		struct dt_sel sel;
 		unsigned int index;
 
 		if (!(o->mask & (1u << k)))
@@ -294,7 +295,8 @@ static void oracle_compare(struct oracle *o, const struct oracle_desc d[],
 			r->sreg_bad++;
 			report(o, k, r->checked, &d[k], "KVM_GET_SREGS", diff);
 		}
-		index = d[k].sel >> 3;
+		sel.w[0] = d[k].sel;
+		index = (unsigned int)dt_sel_index(&sel);
 		slot_seen.w[0] = o->vm.gdt[index];
 		slot_seen.w[1] = o->vm.gdt[index + 1];
 		oracle_want_slot(k, &d[k], &slot_want);

@@ -9,20 +9,20 @@
 
 void dt_kvm_require(void)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC), err = errno;
 
 	if (fd >= 0) {
 		close(fd);
 		return;
 	}
 	ksft_print_header();
-	if (errno == ENOENT)
+	if (err == ENOENT)
 		ksft_exit_skip("/dev/kvm does not exist: load kvm_intel or kvm_amd "
 			       "(or run inside a VM with nested virtualization)\n");
-	if (errno == EACCES || errno == EPERM)
+	if (err == EACCES || err == EPERM)
 		ksft_exit_skip("/dev/kvm: permission denied: run as root or add "
 			       "this user to the kvm group\n");
-	ksft_exit_skip("/dev/kvm cannot be opened: %s\n", strerror(errno));
+	ksft_exit_skip("/dev/kvm cannot be opened: %s\n", strerror(err));
 }
 
 int dt_expect_eq(const char *what, uint64_t seen, uint64_t wanted)

@@ -48,6 +48,7 @@ static void guest_code(uint64_t idx)
 	const struct dt_tss64 *tss;
 	uint64_t rsp;
 
+	DT_GUEST_ASSERT_EQ(dt_sys_type(&d), DT_SYS_TSS64_BUSY);
 	s->tss_base = dt_sys_base(&d);
 	tss = (const struct dt_tss64 *)s->tss_base;
 	s->ist1 = tss->ist1;

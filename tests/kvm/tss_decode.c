@@ -51,6 +51,9 @@ static void guest_code(uint64_t idx)
 	s->gdt_base = r.gdtr.base;
 	s->tr = r.tr;
 	s->desc = dt_sys_at((const uint64_t *)r.gdtr.base, r.tr);
+	/* What TR selects must be a busy 64-bit TSS (SDM Vol. 3A 7.2.3). */
+	DT_GUEST_ASSERT_EQ(dt_sys_s(&s->desc), 0);
+	DT_GUEST_ASSERT_EQ(dt_sys_type(&s->desc), DT_SYS_TSS64_BUSY);
 	s->ref_base = dt_sys_base(&s->desc);
 	s->helper_base = get_desc64_base((const struct desc64 *)at);
 	GUEST_DONE();

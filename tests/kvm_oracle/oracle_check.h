@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The oracle's comparison: what KVM_GET_SREGS must report in the hidden
+ * part of TR, LDTR, FS or GS after the guest loaded a generated
+ * descriptor, derived from the descriptor by the reference decoder only,
+ * and what the CPU must have written back into the GDT slot.
+ */
+#ifndef DESCTEST_ORACLE_CHECK_H
+#define DESCTEST_ORACLE_CHECK_H
+
+#include <stddef.h>
+#include <linux/kvm.h>
+#include "oracle_gen.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The register image a correct CPU/KVM holds after the load. */
+void oracle_want_sreg(enum oracle_kind k, const struct oracle_desc *d,
+		      struct kvm_segment *want);
+
+/* The GDT slot image after the load: the CPU marks a TSS busy and a code
+ * or data segment accessed; an LDT descriptor stays as it was. */
+void oracle_want_slot(enum oracle_kind k, const struct oracle_desc *d,
+		      struct dt_sys *want);
+
+/*
+ * Compare field by field.  Returns the number of fields that differ and
+ * writes "field seen 0x.. wanted 0x.." for each into buf (truncated to
+ * len, always terminated).
+ */
+int oracle_diff_sreg(const struct kvm_segment *seen,
+		     const struct kvm_segment *want, char *buf, size_t len);
+int oracle_diff_slot(enum oracle_kind k, const struct dt_sys *seen,
+		     const struct dt_sys *want, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DESCTEST_ORACLE_CHECK_H */

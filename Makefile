@@ -43,7 +43,7 @@ endif
 # Every fragment adds to these:
 #   TEST_PROGS   collection:path-under-OUTPUT of each KTAP program to run
 #   UNIT_TESTS   unit-test binaries that make check runs
-#   BENCH_CMDS   shell commands that make bench runs
+#   BENCH_CMDS   shell commands that make bench runs, each ending in ';'
 #   CHECK_TARGETS  further targets make check runs, in order
 #   INSTALL_DATA   data files (paths under OUTPUT) make install copies
 TEST_PROGS :=
@@ -106,7 +106,7 @@ install: all
 	@echo "desctest: installed under $(INSTALL_PATH)"
 
 bench: deps all
-	$(Q)set -e; $(foreach c,$(BENCH_CMDS),$(c);)
+	$(Q)set -e; $(BENCH_CMDS) :
 
 clean:
 	rm -rf $(OUTPUT)

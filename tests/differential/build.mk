@@ -48,4 +48,4 @@ $(DIFF_BIN): $(DIFF_CXX_OBJS) $(DIFF_IMPL_OBJS) $(LIBDESC)
 	$(Q)$(CXX) -o $@ $^ -pthread
 
 TEST_PROGS += differential:differential/desc64_base_diff
-BENCH_CMDS += $(DIFF_BIN) --bench
+BENCH_CMDS += $(DIFF_BIN) --bench;

@@ -2,27 +2,28 @@
 /*
  * IST: the CPU switches stacks through the vCPU's own TSS.
  *
- * The guest IDT's #BP gate (vector 3) names IST1; every vCPU's TSS (at its
+ * The guest IDT's #UD gate (vector 6) names IST1; every vCPU's TSS (at its
  * own high base, lib/kvm/pcpu_tables.h) holds a different IST1.  The guest
- * executes INT3; the handler hands back the RSP it started with.  In
- * IA-32e mode the CPU loads RSP from the IST slot of the TSS that TR
- * points to, aligns it to 16 and pushes SS, RSP, RFLAGS, CS, RIP (no error
- * code for #BP) -- SDM Vol. 3A 6.14.4 and 6.14.5 -- so the handler must
- * see IST1 - 40.  The right stack proves the CPU used the full 64-bit TSS
- * base the descriptor encodes.
+ * executes UD2; the handler hands back the RSP it started with and resumes
+ * after the 2-byte UD2.  In IA-32e mode the CPU loads RSP from the IST
+ * slot of the TSS that TR points to, aligns it to 16 and pushes SS, RSP,
+ * RFLAGS, CS, RIP (no error code for #UD) -- SDM Vol. 3A 6.14.4 and
+ * 6.14.5 -- so the handler must see IST1 - 40.  The right stack proves the
+ * CPU used the full 64-bit TSS base the descriptor encodes.
  *
- * Some KVMs cannot deliver an exception to the guest at all (the
- * paravirtual kvm_pvm ends the run with KVM_EXIT_INTERNAL_ERROR).  A probe
- * VM finds out first; then the program SKIPs with that reason.
+ * #UD rather than #BP: the paravirtual kvm_pvm delivers #UD and #GP to the
+ * guest through its IDT, IST included, but ends the run on INT3 with
+ * KVM_EXIT_INTERNAL_ERROR.  A KVM that cannot deliver the exception at all
+ * is found by a probe VM first; then the program SKIPs with that reason.
  */
 #include "compat.h"
 #include "guest_dt.h"
 #include "kvm_env.h"
 #include "pcpu_tables.h"
 
-#define BP_VECTOR 3
+#define UD_VECTOR 6
 /* SS, RSP, RFLAGS, CS, RIP. */
-#define BP_FRAME_BYTES (5 * 8)
+#define UD_FRAME_BYTES (5 * 8)
 
 struct ist_seen {
 	uint64_t tss_base; /* decoded from the guest's own TSS descriptor */
@@ -32,12 +33,14 @@ struct ist_seen {
 
 static struct ist_seen seen[DT_MAX_VCPUS];
 
-/* The #BP handler: return the RSP the CPU gave it in RAX. */
-extern char dt_bp_entry[];
+/* The #UD handler: return the RSP the CPU gave it in RAX and step the
+ * saved RIP over the 2-byte UD2 (0f 0b). */
+extern char dt_ud_entry[];
 asm(".pushsection .text\n"
-    ".globl dt_bp_entry\n"
-    "dt_bp_entry:\n"
+    ".globl dt_ud_entry\n"
+    "dt_ud_entry:\n"
     "	movq %rsp, %rax\n"
+    "	addq $2, (%rsp)\n"
     "	iretq\n"
     ".popsection\n");
 
@@ -53,12 +56,12 @@ static void guest_code(uint64_t idx)
 	tss = (const struct dt_tss64 *)s->tss_base;
 	s->ist1 = tss->ist1;
 	GUEST_SYNC(0);
-	asm volatile("int3" : "=a"(rsp) : "a"(0ull) : "memory");
+	asm volatile("ud2" : "=a"(rsp) : "a"(0ull) : "memory");
 	s->rsp = rsp;
 	GUEST_DONE();
 }
 
-/* One IDT page for the VM: only the #BP gate, interrupt gate, IST1. */
+/* One IDT page for the VM: only the #UD gate, interrupt gate, IST1. */
 static vm_vaddr_t make_idt(struct kvm_vm *vm)
 {
 	vm_vaddr_t idt = vm_vaddr_alloc_page(vm);
@@ -66,12 +69,12 @@ static vm_vaddr_t make_idt(struct kvm_vm *vm)
 	struct dt_gate g = { { 0, 0 } };
 
 	memset(gates, 0, (size_t)getpagesize());
-	dt_gate_set_offset(&g, (uint64_t)dt_bp_entry);
+	dt_gate_set_offset(&g, (uint64_t)dt_ud_entry);
 	dt_gate_set_selector(&g, DT_KERNEL_CS);
 	dt_gate_set_ist(&g, DT_IST_INDEX);
 	dt_gate_set_type(&g, DT_SYS_INTR_GATE64);
 	dt_gate_set_p(&g, 1);
-	gates[BP_VECTOR] = g;
+	gates[UD_VECTOR] = g;
 	return idt;
 }
 
@@ -89,7 +92,7 @@ static void setup_vcpu(struct kvm_vm *vm, struct kvm_vcpu *vcpu, unsigned int i,
 }
 
 /*
- * Can this KVM deliver a guest exception?  One vCPU takes the #BP; the
+ * Can this KVM deliver a guest exception?  One vCPU takes the #UD; the
  * answer is the exit it ends with.  Skips the whole program when the
  * answer is KVM_EXIT_INTERNAL_ERROR; anything else goes on to the test,
  * which then reports what it sees.
@@ -113,7 +116,7 @@ static void probe_exception_delivery(void)
 	if (reason != KVM_EXIT_INTERNAL_ERROR)
 		return;
 	ksft_exit_skip("this KVM%s cannot deliver an exception through the guest "
-		       "IDT: INT3 in the probe VM ended the run with "
+		       "IDT: UD2 in the probe VM ended the run with "
 		       "KVM_EXIT_INTERNAL_ERROR (suberror %u); the IST check needs "
 		       "kvm_intel or kvm_amd (bare metal, or nested inside a QEMU/KVM guest)\n",
 		       access("/sys/module/kvm_pvm", F_OK) == 0 ? " (kvm_pvm)" : "",
@@ -147,9 +150,9 @@ int main(void)
 		s = addr_gva2hva(vm, (vm_vaddr_t)&seen[i]);
 		ok = dt_expect_eq("TSS base decoded in the guest", s->tss_base, t[i].tss_base);
 		ok &= dt_expect_eq("IST1 read from that TSS", s->ist1, t[i].ist_top);
-		ok &= dt_expect_eq("RSP in the #BP handler", s->rsp,
-				   t[i].ist_top - BP_FRAME_BYTES);
-		ksft_test_result(ok, "vcpu%u #BP ran on IST1 %#llx of TSS %#llx\n", i,
+		ok &= dt_expect_eq("RSP in the #UD handler", s->rsp,
+				   t[i].ist_top - UD_FRAME_BYTES);
+		ksft_test_result(ok, "vcpu%u #UD ran on IST1 %#llx of TSS %#llx\n", i,
 				 (unsigned long long)t[i].ist_top,
 				 (unsigned long long)t[i].tss_base);
 	}

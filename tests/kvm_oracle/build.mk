@@ -17,10 +17,7 @@ $(ORACLE_BIN): $(ORACLE_SRCS) $(ORACLE_HDRS) $(ORACLE_DIR)/build.mk \
 		$(KVM_PROG_LDLIBS) -o $@
 
 TEST_PROGS += kvm:kvm_oracle/sregs_oracle
-# The top Makefile runs each whitespace-separated word of BENCH_CMDS as
-# a command of its own, so the option is joined to the program by the
-# shell's $${IFS} (split back into two words when the shell runs it).
-BENCH_CMDS += $(ORACLE_BIN)$${IFS}--bench
+BENCH_CMDS += $(ORACLE_BIN) --bench;
 
 # Unit tests of the generator and the comparison (no KVM), under UBSan.
 ORACLE_UNIT := $(OUTPUT)/kvm_oracle/oracle_unit_test

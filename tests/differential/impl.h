@@ -44,7 +44,10 @@ struct dt_sweep_stats {
 	/* mismatches where seen != wanted | 0xffffffff00000000, i.e. that
 	 * are not "bits 63:32 forced to one" */
 	uint64_t not_upper_ones;
-	uint64_t diff_or;	/* OR of seen ^ wanted over all mismatches */
+	/* OR of seen ^ wanted over the mismatches of the blocks recorded:
+	 * every block with a mismatch not of that shape, and the first
+	 * blocks until hits[] is full */
+	uint64_t diff_or;
 	uint64_t per_base2[256];	/* mismatches for each base 31:24 value */
 	unsigned nhits;
 	struct dt_hit hits[DT_MAX_HITS];
@@ -109,6 +112,7 @@ struct dt_impl {
 			uint64_t got = DT_DECODE(w, w1);                       \
 			if (got == (want_hi | b0))                             \
 				continue;                                      \
+			st->diff_or |= got ^ (want_hi | b0);                   \
 			if (st->nhits < DT_MAX_HITS) {                         \
 				struct dt_hit h = { w, w1, got, want_hi | b0 }; \
 				st->hits[st->nhits++] = h;                     \
@@ -120,31 +124,30 @@ struct dt_impl {
 				  unsigned b2_hi, struct dt_sweep_stats *st)   \
 	{                                                                      \
 		const uint64_t w1 = base3;                                     \
+		/* seen ^ wanted of a mismatch of the sign-extension shape */  \
+		const uint64_t sx = ~(w1 << 32) & DT_UPPER_ONES;               \
 		for (uint64_t b2 = b2_lo; b2 < b2_hi; b2++) {                  \
 			for (uint64_t b1 = 0; b1 < 0x100; b1++) {              \
 				const uint64_t w0 = DT_SWEEP_W0_ATTRS |        \
 						    b1 << 32 | b2 << 56;       \
 				const uint64_t want_hi = w1 << 32 |            \
 							 b2 << 24 | b1 << 16;  \
-				uint64_t bad = 0, odd = 0, dor = 0;            \
+				uint64_t bad = 0, shaped = 0, odd;             \
 				for (uint64_t b0 = 0; b0 < 0x10000; b0++) {    \
-					uint64_t want = want_hi | b0;          \
-					uint64_t got =                         \
-						DT_DECODE(w0 | b0 << 16, w1);  \
-					bad += got != want;                    \
-					dor |= got ^ want;                     \
-					odd += got != want &&                  \
-					       got != (want | DT_UPPER_ONES);  \
+					uint64_t x = want_hi | b0;             \
+					x ^= DT_DECODE(w0 | b0 << 16, w1);     \
+					bad += x != 0;                         \
+					shaped += x == sx;                     \
 				}                                              \
 				st->checked += 0x10000;                        \
 				if (!bad)                                      \
 					continue;                              \
+				odd = sx ? bad - shaped : bad;                 \
 				st->mismatches += bad;                         \
 				st->not_upper_ones += odd;                     \
-				st->diff_or |= dor;                            \
 				st->per_base2[b2] += bad;                      \
-				if (st->nhits < DT_MAX_HITS)                   \
-					dt_##ident##_record(st, w0, w1, want_hi);   \
+				if (odd || st->nhits < DT_MAX_HITS)            \
+					dt_##ident##_record(st, w0, w1, want_hi); \
 			}                                                      \
 		}                                                              \
 	}                                                                      \

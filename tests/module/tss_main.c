@@ -203,6 +203,8 @@ static int dtm_build_report(void)
 		       ncpus, init_utsname()->release);
 	seq_buf_printf(&k.s, "1..%u\n", ncpus * 3);
 	for_each_online_cpu(cpu) {
+		if (cpus[cpu].locate == DTM_LOCATE_OK)
+			dtm_tss_decode(&cpus[cpu].v);
 		dtm_check_gdt(&k, cpu, &cpus[cpu]);
 		dtm_check_tss(&k, cpu, &cpus[cpu]);
 		if (dtm_check_prefix(&k, cpu, &cpus[cpu]))

@@ -34,6 +34,7 @@ if [ -z "$busybox" ] || ! file -L "$busybox" | grep -q 'statically linked'; then
 	exit 1
 fi
 
+trap 'echo "mkinitramfs.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 root=$(mktemp -d "${out%/*}/initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,desctest,kmod,proc,sys,dev,tmp}
@@ -43,7 +44,8 @@ install -m 0755 "$here/init.sh" "$root/init"
 # Copy a binary's shared libraries (and the dynamic loader) to the same
 # absolute paths inside the image.
 copy_libs() {
-	ldd "$1" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+	# Static programs: ldd prints no paths.
+	{ ldd "$1" 2>/dev/null || true; } | { grep -o '/[^ ]*' || true; } | while read -r lib; do
 		[ -e "$root$lib" ] && continue
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"

@@ -54,14 +54,23 @@ struct dtm_prefix_desc64 {
 	uint32_t zero1;
 } __attribute__((packed));
 
+/*
+ * Kept out of line and over a struct pointer, the shape of the selftests
+ * helper, so that the object holds the expression as that code compiles.
+ */
+__attribute__((__noinline__)) static uint64_t
+dtm_prefix_expr(const struct dtm_prefix_desc64 *desc)
+{
+	return ((uint64_t)desc->base3 << 32) |
+	       (desc->base0 | ((desc->base1) << 16) | ((desc->base2) << 24));
+}
+
 uint64_t dtm_prefix_base(uint64_t desc_lo, uint64_t desc_hi)
 {
 	union {
 		uint64_t w[2];
 		struct dtm_prefix_desc64 d;
 	} u = { { desc_lo, desc_hi } };
-	const struct dtm_prefix_desc64 *desc = &u.d;
 
-	return ((uint64_t)desc->base3 << 32) |
-	       (desc->base0 | ((desc->base1) << 16) | ((desc->base2) << 24));
+	return dtm_prefix_expr(&u.d);
 }

@@ -39,7 +39,10 @@ vm_tests: deps
 		--work $(OUTPUT)/vm --label vm-custom \
 		$(if $(MODULES),--modroot $(abspath $(MODULES))) \
 		$(if $(VM_KDIR),--kdir $(VM_KDIR)) \
-		--results $(RESULTS) --ksrc $(KSRC) --top $(TOP) --python $(PYTHON)
+		--results $(RESULTS) --ksrc $(KSRC) --top $(TOP) --python $(PYTHON); \
+	rc=$$?; obj=$(OUTPUT)/vm/module/tss_decode.o; \
+	[ ! -f $$obj ] || $(MAKE) --no-print-directory module_object_test MODULE_OBJ=$$obj || rc=1; \
+	exit $$rc
 else
 # Debian's kernels; each is booted with programs built for its series.
 vm_tests: deps
@@ -54,6 +57,9 @@ vm_tests: deps
 			--results $(RESULTS) \
 			--ksrc $(if $(KSRC_DEFAULT),$(KSRC_CACHE)/linux-source-$$s,$(KSRC)) \
 			--top $(TOP) --python $(PYTHON) || rc=1; \
+		obj=$(VM_CACHE)/run-$$rel/module/tss_decode.o; \
+		[ ! -f $$obj ] || $(MAKE) --no-print-directory KVER=$$s \
+			OUTPUT=$(BUILD_ROOT)/out-$$s module_object_test MODULE_OBJ=$$obj || rc=1; \
 	done; exit $$rc
 endif
 

@@ -49,7 +49,8 @@ if grep -q 'Kernel panic' "$log"; then
 	echo "boot.sh: KERNEL PANIC after $secs s booting $kernel"
 elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	if grep -q '^DESCTEST-MACHINE' "$log"; then
-		echo "boot.sh: HANG: no DESCTEST-DONE within VM_TIMEOUT=$limit s (last program: $(grep '^DESCTEST-BEGIN' "$log" | tail -n 1 | cut -d' ' -f2))"
+		last=$(grep '^DESCTEST-BEGIN' "$log" | tail -n 1 | cut -d' ' -f2)
+		echo "boot.sh: HANG: no DESCTEST-DONE within VM_TIMEOUT=$limit s (${last:+last program started: }${last:-before the first program})"
 	else
 		echo "boot.sh: HANG: $kernel never reached /init within VM_TIMEOUT=$limit s"
 	fi

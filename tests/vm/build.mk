@@ -14,10 +14,15 @@
 #                                  desctest_tss module is built against
 #                                  (default: the tree KERNEL was built in)
 #   VM_TIMEOUT=300 VM_SMP=4 VM_APPEND="..." VM_TIMEOUT_SCALE=3
+#   VM_EXCLUDE="collection:path-glob ..."  programs left out of the guest;
+#                                  default the user-space-only differential,
+#                                  which tests no kernel and is slow in TCG
 
 VM_KVERS ?= 6.12 6.1
 VM_CACHE ?= $(BUILD_ROOT)/vm
 VM_DIR := $(TOP)/tests/vm
+VM_EXCLUDE ?= differential:*
+export VM_EXCLUDE VM_TIMEOUT VM_SMP VM_APPEND VM_TIMEOUT_SCALE
 
 DEPS_PKGS += qemu-system-x86 busybox-static cpio file xz-utils kmod
 
@@ -49,7 +54,8 @@ vm_tests: deps
 	$(Q)rc=0; for s in $(VM_KVERS); do \
 		rel=$$($(VM_DIR)/fetch-kernel.sh $$s $(VM_CACHE)/kernels) || exit 1; \
 		root=$(VM_CACHE)/kernels/$$rel/root; \
-		$(MAKE) --no-print-directory KVER=$$s OUTPUT=$(BUILD_ROOT)/out-$$s all || exit 1; \
+		if ! $(MAKE) --no-print-directory KVER=$$s OUTPUT=$(BUILD_ROOT)/out-$$s all; then \
+			echo "vm_tests: the KVER=$$s build failed: $$rel not booted"; rc=1; continue; fi; \
 		$(VM_DIR)/vm-run.sh --kernel $$root/boot/vmlinuz-$$rel \
 			--output $(BUILD_ROOT)/out-$$s --work $(VM_CACHE)/run-$$rel \
 			--label vm-$$rel --modroot $$root --release $$rel \

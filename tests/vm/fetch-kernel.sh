@@ -25,7 +25,12 @@ deps_of() {
 	apt-cache depends "$1" 2>/dev/null | sed -n 's/^ *Depends: //p'
 }
 
-image=$(deps_of "$meta" | grep '^linux-image-' | head -n1)
+image=$(deps_of "$meta" | grep '^linux-image-' | head -n1 || true)
+if [ -z "$image" ] && [ "$(id -u)" -eq 0 ]; then
+	# A fresh machine may have no package lists yet.
+	apt-get update -q >/dev/null 2>&1 || true
+	image=$(deps_of "$meta" | grep '^linux-image-' | head -n1 || true)
+fi
 if [ -z "$image" ]; then
 	echo "fetch-kernel.sh: apt does not know $meta: run 'apt-get update' (bookworm and bookworm-security must be in sources.list)" >&2
 	exit 1

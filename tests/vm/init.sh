@@ -52,6 +52,10 @@ else
 	echo "DESCTEST-INFO kvm=none"
 fi
 
+for p in $(cat /desctest/excluded); do
+	echo "DESCTEST-INFO vm_excluded=$p"
+done
+
 cd /desctest
 while read -r prog limit; do
 	[ -n "$prog" ] || continue

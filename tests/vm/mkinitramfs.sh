@@ -9,6 +9,8 @@
 #     the shared libraries ldd names copied to the same paths
 #   /desctest/vm-list.txt: "collection:path timeout" lines, the timeouts
 #     from SETTINGS scaled by VM_TIMEOUT_SCALE (TCG runs slower)
+#     (programs matching a glob in VM_EXCLUDE are left out and named in
+#     /desctest/excluded)
 #   /desctest/module/desctest_tss.ko when MODULE.ko is given
 #   /kmod/*.ko and /kmod/order: kvm_amd and its dependencies from
 #     MODROOT/lib/modules/RELEASE, decompressed, in load order
@@ -60,8 +62,22 @@ timeout_of() {
 }
 
 : >"$root/desctest/vm-list.txt"
+: >"$root/desctest/excluded"
+excluded() {
+	local - g
+	set -f
+	for g in ${VM_EXCLUDE:-}; do
+		# shellcheck disable=SC2053
+		[[ $1 == $g ]] && return 0
+	done
+	return 1
+}
 while read -r prog; do
 	[ -n "$prog" ] || continue
+	if excluded "$prog"; then
+		echo "$prog" >>"$root/desctest/excluded"
+		continue
+	fi
 	path=${prog#*:}
 	install -D -m 0755 "$output/$path" "$root/desctest/$path"
 	copy_libs "$output/$path"

@@ -23,6 +23,10 @@ MODULE_LOADER := $(OUTPUT)/module/tss_module_test
 
 TEST_PROGS += module:module/tss_module_test
 
+$(MODULE_LOADER): $(MODULE_DIR)/tss_module_test.c $(KSRC_STAMP)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_BASE) -I$(KSRC)/tools/testing/selftests $< -o $@
+
 # The decode object kbuild built, linked as it is into a gtest: -no-pie
 # for -mcmodel=kernel; a kernel that names its canary by per-CPU symbol
 # gets it placed at 0x28, where GS (= FS) finds glibc's canary.

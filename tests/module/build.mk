@@ -59,6 +59,11 @@ $(MODULE_KO): $(MODULE_SRCS)
 	$(Q)$(MODULE_DIR)/build-ko.sh $(KDIR) $(@D)/kbuild $(TOP)/include
 	$(Q)cp -f $(@D)/kbuild/desctest_tss.ko $@
 $(OUTPUT)/module/kbuild/tss_decode.o: $(MODULE_KO) ;
+# make install puts the module beside its loader, where the loader looks.
+.PHONY: install_module
+install: install_module
+install_module: $(MODULE_KO)
+	$(Q)install -D -m 0644 $< $(INSTALL_PATH)/module/desctest_tss.ko
 UNIT_TESTS += $(OUTPUT)/module/tss_decode_gtest
 $(OUTPUT)/module/tss_decode_gtest: $(OUTPUT)/module/kbuild/tss_decode.o $(DTM_GTEST_MAIN)
 	$(call dtm_gtest_link,$<,$@)

@@ -93,6 +93,8 @@ static void dtm_check_gdt(struct dtm_ktap *k, int cpu, const struct dtm_cpu *c)
 	u64 want = (unsigned long)get_cpu_gdt_ro(cpu);
 	bool ok = c->v.gdtr_base == want && c->v.gdtr_limit == GDT_SIZE - 1;
 
+	seq_buf_printf(&k->s, "# cpu%d GDTR base 0x%016llx limit 0x%x\n",
+		       cpu, c->v.gdtr_base, c->v.gdtr_limit);
 	if (!ok)
 		seq_buf_printf(&k->s,
 			       "# cpu%d GDTR base seen 0x%016llx wanted 0x%016llx (get_cpu_gdt_ro), limit seen 0x%x wanted 0x%x\n",

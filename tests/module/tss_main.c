@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * desctest_tss: check the TSS descriptor of every online CPU from inside
+ * the kernel.
+ *
+ * On each CPU: sgdt and str, then the 16-byte TSS descriptor at
+ * GDTR.base + (TR & ~7).  Back in process context the descriptor is
+ * decoded with the reference decoder and with the pre-fix KVM selftests
+ * expression, and compared with what the kernel says the CPU uses:
+ * &get_cpu_entry_area(cpu)->tss.x86_tss (the address KVM writes to the
+ * host TR base) and the CPU's read-only GDT alias get_cpu_gdt_ro(cpu).
+ * Nothing is written anywhere but the module's own memory.
+ *
+ * The report is KTAP in /proc/desctest_tss (mode 0400), built once at load.
+ */
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_buf.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/utsname.h>
+#include <asm/cpu_entry_area.h>
+#include <asm/desc.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
+
+#include "tss_decode.h"
+
+#define DTM_REPORT_SIZE (64 * 1024)
+
+struct dtm_cpu {
+	struct dtm_tss_view v;
+	int locate;		/* enum dtm_locate */
+};
+
+static char *dtm_report;
+static size_t dtm_report_len;
+static struct proc_dir_entry *dtm_proc;
+
+/* Runs on the target CPU with interrupts off. */
+static void dtm_read_cpu(void *arg)
+{
+	struct dtm_cpu *c = arg;
+	struct desc_ptr gdtr;
+	unsigned short tr;
+	uint64_t off;
+	const u64 *desc;
+
+	asm volatile("sgdt %0" : "=m"(gdtr));
+	asm volatile("str %0" : "=r"(tr));
+	c->v.gdtr_base = gdtr.address;
+	c->v.gdtr_limit = gdtr.size;
+	c->v.tr = tr;
+	c->locate = dtm_tss_locate(gdtr.size, tr, &off);
+	if (c->locate != DTM_LOCATE_OK)
+		return;
+	desc = (const u64 *)(gdtr.address + off);
+	c->v.desc_lo = READ_ONCE(desc[0]);
+	c->v.desc_hi = READ_ONCE(desc[1]);
+}
+
+static const char *dtm_locate_reason(int locate)
+{
+	switch (locate) {
+	case DTM_LOCATE_NULL_SELECTOR: return "TR holds the null selector";
+	case DTM_LOCATE_LDT_SELECTOR: return "TR selector has TI=1 (LDT)";
+	case DTM_LOCATE_BEYOND_LIMIT: return "TSS descriptor lies beyond the GDT limit";
+	default: return "unknown";
+	}
+}
+
+struct dtm_ktap {
+	struct seq_buf s;
+	unsigned int n, pass, fail, xfail;
+};
+
+static void dtm_result(struct dtm_ktap *k, bool ok, int cpu, const char *name)
+{
+	k->n++;
+	if (ok)
+		k->pass++;
+	else
+		k->fail++;
+	seq_buf_printf(&k->s, "%s %u cpu%d_%s\n", ok ? "ok" : "not ok", k->n,
+		       cpu, name);
+}
+
+/* GDTR of this CPU against the kernel's GDT for it. */
+static void dtm_check_gdt(struct dtm_ktap *k, int cpu, const struct dtm_cpu *c)
+{
+	u64 want = (unsigned long)get_cpu_gdt_ro(cpu);
+	bool ok = c->v.gdtr_base == want && c->v.gdtr_limit == GDT_SIZE - 1;
+
+	seq_buf_printf(&k->s, "# cpu%d GDTR base 0x%016llx limit 0x%x\n",
+		       cpu, c->v.gdtr_base, c->v.gdtr_limit);
+	if (!ok)
+		seq_buf_printf(&k->s,
+			       "# cpu%d GDTR base seen 0x%016llx wanted 0x%016llx (get_cpu_gdt_ro), limit seen 0x%x wanted 0x%x\n",
+			       cpu, c->v.gdtr_base, want, c->v.gdtr_limit,
+			       GDT_SIZE - 1);
+	dtm_result(k, ok, cpu, "gdtr");
+}
+
+/* Reference decode against the kernel's TSS address for this CPU. */
+static void dtm_check_tss(struct dtm_ktap *k, int cpu, const struct dtm_cpu *c)
+{
+	u64 want = (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss;
+	const struct dtm_tss_view *v = &c->v;
+	bool ok = true;
+
+	if (c->locate != DTM_LOCATE_OK) {
+		seq_buf_printf(&k->s, "# cpu%d TR 0x%04x GDTR limit 0x%x: %s\n",
+			       cpu, v->tr, v->gdtr_limit,
+			       dtm_locate_reason(c->locate));
+		dtm_result(k, false, cpu, "tss_descriptor");
+		return;
+	}
+	seq_buf_printf(&k->s, "# cpu%d TR 0x%04x descriptor %016llx:%016llx base 0x%016llx\n",
+		       cpu, v->tr, v->desc_hi, v->desc_lo, v->base);
+	if (v->tr != GDT_ENTRY_TSS * 8) {
+		seq_buf_printf(&k->s, "# cpu%d TR seen 0x%04x wanted 0x%04x (GDT_ENTRY_TSS * 8)\n",
+			       cpu, v->tr, GDT_ENTRY_TSS * 8);
+		ok = false;
+	}
+	if (v->base != want) {
+		seq_buf_printf(&k->s, "# cpu%d TSS base seen 0x%016llx wanted 0x%016llx (cpu_entry_area tss.x86_tss)\n",
+			       cpu, v->base, want);
+		ok = false;
+	}
+	/* ltr marks the descriptor busy (SDM 7.2.4). */
+	if (v->type != DESC_TSS + 2 || v->s || v->dpl || !v->p) {
+		seq_buf_printf(&k->s, "# cpu%d type/S/DPL/P seen 0x%x/%u/%u/%u wanted 0x%x/0/0/1 (busy 64-bit TSS)\n",
+			       cpu, v->type, v->s, v->dpl, v->p, DESC_TSS + 2);
+		ok = false;
+	}
+	if (v->limit != __KERNEL_TSS_LIMIT) {
+		seq_buf_printf(&k->s, "# cpu%d TSS limit seen 0x%llx wanted 0x%lx (__KERNEL_TSS_LIMIT)\n",
+			       cpu, v->limit, (unsigned long)__KERNEL_TSS_LIMIT);
+		ok = false;
+	}
+	if (v->zero_type_hi) {
+		seq_buf_printf(&k->s, "# cpu%d upper-half type seen 0x%x wanted 0x0\n",
+			       cpu, v->zero_type_hi);
+		ok = false;
+	}
+	dtm_result(k, ok, cpu, "tss_descriptor");
+}
+
+/* The pre-fix expression on the same bytes: wrong is expected (XFAIL)
+ * whenever base bits 31:24 are >= 0x80. */
+static bool dtm_check_prefix(struct dtm_ktap *k, int cpu, const struct dtm_cpu *c)
+{
+	const struct dtm_tss_view *v = &c->v;
+
+	if (c->locate != DTM_LOCATE_OK) {
+		k->n++;
+		seq_buf_printf(&k->s, "ok %u cpu%d_prefix_decode # SKIP no TSS descriptor to decode\n",
+			       k->n, cpu);
+		return false;
+	}
+	if (v->prefix_base == v->base) {
+		dtm_result(k, true, cpu, "prefix_decode");
+		return false;
+	}
+	k->n++;
+	k->xfail++;
+	seq_buf_printf(&k->s, "# cpu%d pre-fix get_desc64_base() seen 0x%016llx wanted 0x%016llx (base 31:24 = 0x%02llx)\n",
+		       cpu, v->prefix_base, v->base, (v->base >> 24) & 0xff);
+	seq_buf_printf(&k->s, "ok %u cpu%d_prefix_decode # XFAIL pre-fix expression sign-extends base2 on cpu%d: base 0x%016llx decodes as 0x%016llx\n",
+		       k->n, cpu, cpu, v->base, v->prefix_base);
+	return true;
+}
+
+static int dtm_build_report(void)
+{
+	struct dtm_cpu *cpus;
+	struct dtm_ktap k = { };
+	unsigned int ncpus, wrong = 0;
+	int cpu, ret = 0;
+
+	cpus = kcalloc(nr_cpu_ids, sizeof(*cpus), GFP_KERNEL);
+	dtm_report = kzalloc(DTM_REPORT_SIZE, GFP_KERNEL);
+	if (!cpus || !dtm_report) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	seq_buf_init(&k.s, dtm_report, DTM_REPORT_SIZE);
+
+	cpus_read_lock();
+	ncpus = num_online_cpus();
+	for_each_online_cpu(cpu) {
+		ret = smp_call_function_single(cpu, dtm_read_cpu, &cpus[cpu], 1);
+		if (ret)
+			break;
+	}
+	if (ret) {
+		cpus_read_unlock();
+		goto out;
+	}
+
+	seq_buf_printf(&k.s, "KTAP version 1\n");
+	seq_buf_printf(&k.s, "# desctest_tss: TSS descriptor of each of %u online CPUs (kernel %s)\n",
+		       ncpus, init_utsname()->release);
+	seq_buf_printf(&k.s, "1..%u\n", ncpus * 3);
+	for_each_online_cpu(cpu) {
+		if (cpus[cpu].locate == DTM_LOCATE_OK)
+			dtm_tss_decode(&cpus[cpu].v);
+		dtm_check_gdt(&k, cpu, &cpus[cpu]);
+		dtm_check_tss(&k, cpu, &cpus[cpu]);
+		if (dtm_check_prefix(&k, cpu, &cpus[cpu]))
+			wrong++;
+	}
+	cpus_read_unlock();
+
+	seq_buf_printf(&k.s, "# pre-fix expression wrong on %u of %u CPUs\n",
+		       wrong, ncpus);
+	seq_buf_printf(&k.s, "# Totals: pass:%u fail:%u xfail:%u xpass:0 skip:%u error:0\n",
+		       k.pass, k.fail, k.xfail, k.n - k.pass - k.fail - k.xfail);
+	if (seq_buf_has_overflowed(&k.s)) {
+		ret = -E2BIG;
+		goto out;
+	}
+	dtm_report_len = seq_buf_used(&k.s);
+out:
+	kfree(cpus);
+	return ret;
+}
+
+static ssize_t dtm_read(struct file *file, char __user *buf, size_t len,
+			loff_t *pos)
+{
+	return simple_read_from_buffer(buf, len, pos, dtm_report,
+				       dtm_report_len);
+}
+
+static const struct proc_ops dtm_proc_ops = {
+	.proc_read = dtm_read,
+	.proc_lseek = default_llseek,
+};
+
+static int __init dtm_init(void)
+{
+	int ret = dtm_build_report();
+
+	if (ret)
+		goto err;
+	dtm_proc = proc_create("desctest_tss", 0400, NULL, &dtm_proc_ops);
+	if (!dtm_proc) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	return 0;
+err:
+	kfree(dtm_report);
+	return ret;
+}
+
+static void __exit dtm_exit(void)
+{
+	proc_remove(dtm_proc);
+	kfree(dtm_report);
+}
+
+module_init(dtm_init);
+module_exit(dtm_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("desctest: per-CPU TSS descriptor check (read-only)");

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tss_module_test: load the desctest_tss kernel module, print the KTAP
+ * report it wrote to /proc/desctest_tss, unload it.
+ *
+ * The module checks the TSS descriptor and GDTR of every online CPU from
+ * inside the kernel (see tss_main.c).  This program only loads, reads and
+ * unloads; the verdicts are the module's.  Its exit code follows the
+ * report: fail if any "not ok", else xfail if any XFAIL, else pass.
+ *
+ *   tss_module_test [path/to/desctest_tss.ko]
+ * Default module path: desctest_tss.ko next to this program.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "kselftest.h"
+
+#define MOD_NAME "desctest_tss"
+#define REPORT "/proc/" MOD_NAME
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	return (int)len;
+}
+
+/* The release a module was built for: the first word of its vermagic. */
+static int module_release(const char *ko, char *rel, size_t size)
+{
+	static const char key[] = "vermagic=";
+	struct stat st;
+	char *img, *p, *end;
+	int fd = open(ko, O_RDONLY | O_CLOEXEC);
+	int ret = -1;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		goto out;
+	img = malloc((size_t)st.st_size + 1);
+	if (!img)
+		goto out;
+	if (read(fd, img, (size_t)st.st_size) == st.st_size) {
+		img[st.st_size] = '\0';
+		end = img + st.st_size;
+		p = memmem(img, (size_t)st.st_size, key, sizeof(key) - 1);
+		if (p) {
+			p += sizeof(key) - 1;
+			size_t n = strcspn(p, " ");
+			if (p + n < end && n < size) {
+				memcpy(rel, p, n);
+				rel[n] = '\0';
+				ret = 0;
+			}
+		}
+	}
+	free(img);
+out:
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* One-result KTAP documents for the cases where the module never ran. */
+static void verdict(int code, const char *fmt, const char *a, const char *b)
+{
+	char why[512];
+
+	snprintf(why, sizeof(why), fmt, a, b);
+	printf("KTAP version 1\n1..1\n");
+	if (code == KSFT_SKIP)
+		printf("ok 1 %s # SKIP %s\n", MOD_NAME, why);
+	else
+		printf("# %s\nnot ok 1 %s\n", why, MOD_NAME);
+	printf("# Totals: pass:0 fail:%d xfail:0 xpass:0 skip:%d error:0\n",
+	       code == KSFT_FAIL, code == KSFT_SKIP);
+	fflush(stdout);
+	exit(code);
+}
+
+static void skip(const char *fmt, const char *a, const char *b)
+{
+	verdict(KSFT_SKIP, fmt, a, b);
+}
+
+static void unload(void)
+{
+	if (syscall(SYS_delete_module, MOD_NAME, O_NONBLOCK) < 0)
+		printf("# delete_module(%s): %s: the module is still loaded, rmmod it by hand\n",
+		       MOD_NAME, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	static char report[64 * 1024];
+	char ko[PATH_MAX], self[PATH_MAX], rel[128], disabled[16];
+	struct utsname u;
+	const char *line;
+	int fd, ret, fails = 0, xfails = 0, oks = 0;
+
+	uname(&u);
+	if (argc > 1) {
+		snprintf(ko, sizeof(ko), "%s", argv[1]);
+	} else {
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+		self[n > 0 ? n : 0] = '\0';
+		snprintf(ko, sizeof(ko), "%s/%s.ko", dirname(self), MOD_NAME);
+	}
+
+	if (geteuid() != 0)
+		skip("loading a kernel module needs root (run as root%s%s)", "", "");
+	if (access("/proc/modules", F_OK) != 0)
+		skip("the running kernel has no module support (CONFIG_MODULES=n)%s%s", "", "");
+	if (read_file("/proc/sys/kernel/modules_disabled", disabled, sizeof(disabled)) > 0 &&
+	    disabled[0] == '1')
+		skip("module loading is disabled (kernel.modules_disabled=1) until reboot%s%s", "", "");
+	if (access(ko, R_OK) != 0)
+		skip("%s not built: no kernel headers for %s were found at build time (install linux-headers-<release> or pass KDIR=, then rebuild)",
+		     ko, u.release);
+	if (module_release(ko, rel, sizeof(rel)) != 0)
+		skip("%s has no vermagic: not a kernel module%s", ko, "");
+	if (strcmp(rel, u.release) != 0)
+		skip("module built for kernel %s but %s is running: rebuild with KDIR= pointing at this kernel's headers",
+		     rel, u.release);
+
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ret = fd < 0 ? -1 : (int)syscall(SYS_finit_module, fd, "", 0);
+	if (ret < 0 && errno == EEXIST) {
+		/* A copy left from an interrupted run: its report is stale. */
+		unload();
+		ret = (int)syscall(SYS_finit_module, fd, "", 0);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (ret < 0) {
+		int e = errno;
+
+		if (e == EPERM)
+			skip("finit_module refused (EPERM): kernel lockdown or no CAP_SYS_MODULE%s%s", "", "");
+		if (e == EKEYREJECTED || e == ENOKEY)
+			skip("finit_module refused the unsigned module (%s): the kernel enforces module signatures%s",
+			     strerror(e), "");
+		if (e == ENOEXEC)
+			skip("finit_module: %s: the module does not match this kernel's build (symbol versions), rebuild it against this kernel's headers%s",
+			     strerror(e), "");
+		if (e == ENOSYS)
+			skip("finit_module is not available (%s)%s", strerror(e), "");
+		verdict(KSFT_FAIL, "finit_module(%s): %s", ko, strerror(e));
+	}
+
+	ret = read_file(REPORT, report, sizeof(report));
+	unload();
+	if (ret <= 0) {
+		verdict(KSFT_FAIL, "loaded but " REPORT " could not be read: %s%s",
+			ret < 0 ? strerror(errno) : "empty", "");
+	}
+
+	fputs(report, stdout);
+	for (line = report; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "") {
+		if (!strncmp(line, "not ok ", 7))
+			fails++;
+		else if (!strncmp(line, "ok ", 3)) {
+			const char *nl = strchr(line, '\n');
+			const char *x = strstr(line, "# XFAIL");
+
+			if (x && (!nl || x < nl))
+				xfails++;
+			else
+				oks++;
+		}
+	}
+	fflush(stdout);
+	if (fails)
+		return KSFT_FAIL;
+	if (!oks && !xfails) {
+		printf("# %s: the report holds no results\n", MOD_NAME);
+		return KSFT_FAIL;
+	}
+	return xfails ? KSFT_XFAIL : KSFT_PASS;
+}

@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# boot.sh KERNEL INITRD CONSOLE.log
+#
+# Boot KERNEL with the desctest initramfs under QEMU TCG (-cpu max: the
+# guest sees SVM, so kvm_amd loads inside; -smp 4 for per-CPU state; KASLR
+# left on) and capture the serial console in CONSOLE.log.  Then say how
+# the boot ended:
+#   exit 0  the init script reached DESCTEST-DONE
+#   exit 1  kernel panic, hang (VM_TIMEOUT seconds, default 300), or the
+#           kernel never started /init; the console tail is printed.
+# TCG because the paravirtual KVM here cannot run a normal kernel.
+set -uo pipefail
+
+kernel=${1:?usage: boot.sh KERNEL INITRD CONSOLE.log}
+initrd=${2:?}
+log=${3:?}
+limit=${VM_TIMEOUT:-300}
+smp=${VM_SMP:-4}
+append="console=ttyS0 panic=-1 loglevel=4 ${VM_APPEND:-}"
+
+if ! command -v qemu-system-x86_64 >/dev/null; then
+	echo "boot.sh: qemu-system-x86_64 not found: apt-get install qemu-system-x86" >&2
+	exit 1
+fi
+rm -f "$log"
+start=$(date +%s%N)
+timeout -k 5 "$limit" qemu-system-x86_64 -accel tcg -cpu max -smp "$smp" -m 1G \
+	-nodefaults -display none -monitor none -no-reboot \
+	-serial "file:$log" -kernel "$kernel" -initrd "$initrd" \
+	-append "$append" </dev/null
+rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+secs=$((ms / 1000)).$(( ms % 1000 / 100 ))
+touch "$log"
+
+tail_log() {
+	echo "---- last 40 console lines ($log) ----"
+	tail -n 40 "$log" | tr -d '\r'
+	echo "----"
+}
+
+if grep -q '^DESCTEST-DONE' "$log"; then
+	echo "boot.sh: ${kernel##*/} ran to DESCTEST-DONE in $secs s"
+	exit 0
+fi
+if grep -q 'Kernel panic' "$log"; then
+	echo "boot.sh: KERNEL PANIC after $secs s booting $kernel"
+elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	if grep -q '^DESCTEST-MACHINE' "$log"; then
+		last=$(grep '^DESCTEST-BEGIN' "$log" | tail -n 1 | cut -d' ' -f2)
+		echo "boot.sh: HANG: no DESCTEST-DONE within VM_TIMEOUT=$limit s (${last:+last program started: }${last:-before the first program})"
+	else
+		echo "boot.sh: HANG: $kernel never reached /init within VM_TIMEOUT=$limit s"
+	fi
+elif ! grep -q '^DESCTEST-MACHINE' "$log"; then
+	echo "boot.sh: NO INIT: $kernel stopped (qemu exit $rc) before /init printed DESCTEST-MACHINE"
+else
+	echo "boot.sh: the guest stopped (qemu exit $rc) before DESCTEST-DONE"
+fi
+tail_log
+exit 1

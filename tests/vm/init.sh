@@ -1,0 +1,72 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# /init of the desctest initramfs: mount the pseudo file systems, load the
+# KVM modules, run every program in /desctest/vm-list.txt and frame its
+# output for the runner's import-console:
+#   DESCTEST-MACHINE kernel=<release> cpu=<model name>
+#   DESCTEST-INFO key=value              (before the first BEGIN)
+#   DESCTEST-BEGIN <collection>:<path>
+#   ... the program's stdout and stderr ...
+#   DESCTEST-END <collection>:<path> rc=<exit> ms=<duration>
+#   DESCTEST-DONE
+# then power off.  Everything goes to the serial console.
+
+/bin/busybox mkdir -p /proc /sys /dev /tmp /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+exec </dev/null >/dev/console 2>&1
+
+# Milliseconds since boot (/proc/uptime counts hundredths of a second).
+now_ms() {
+	read -r up _ </proc/uptime
+	echo $(( ${up%.*} * 1000 + 10 * ${up#*.} ))
+}
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+echo "DESCTEST-MACHINE kernel=$(uname -r) cpu=$cpu"
+echo "DESCTEST-INFO cpus=$(grep -c '^processor' /proc/cpuinfo)"
+echo "DESCTEST-INFO cmdline=$(cat /proc/cmdline)"
+
+# KVM: the modules from the kernel's own package, in dependency order.
+if [ -s /kmod/order ]; then
+	while read -r ko; do
+		[ -n "$ko" ] || continue
+		insmod "/kmod/$ko" || echo "# insmod $ko failed"
+	done </kmod/order
+fi
+if [ -c /dev/kvm ]; then
+	if grep -q '^kvm_amd ' /proc/modules; then
+		echo "DESCTEST-INFO kvm=kvm_amd"
+	elif grep -q '^kvm_intel ' /proc/modules; then
+		echo "DESCTEST-INFO kvm=kvm_intel"
+	else
+		echo "DESCTEST-INFO kvm=builtin"
+	fi
+else
+	echo "DESCTEST-INFO kvm=none"
+fi
+
+for p in $(cat /desctest/excluded); do
+	echo "DESCTEST-INFO vm_excluded=$p"
+done
+
+cd /desctest
+while read -r prog limit; do
+	[ -n "$prog" ] || continue
+	path=${prog#*:}
+	echo "DESCTEST-BEGIN $prog"
+	start=$(now_ms)
+	timeout -s KILL "$limit" "./$path" </dev/null 2>&1
+	rc=$?
+	end=$(now_ms)
+	echo "DESCTEST-END $prog rc=$rc ms=$((end - start))"
+done </desctest/vm-list.txt
+echo "DESCTEST-DONE"
+sync
+poweroff -f

@@ -1,0 +1,121 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# mkinitramfs.sh OUT.cpio OUTPUT SETTINGS MODROOT RELEASE [MODULE.ko]
+#
+# Build the desctest initramfs (newc cpio, uncompressed):
+#   /bin/busybox and /init (tests/vm/init.sh)
+#   /desctest/<path> for every program in OUTPUT/kselftest-list.txt, with
+#     the shared libraries ldd names copied to the same paths
+#   /desctest/vm-list.txt: "collection:path timeout" lines, the timeouts
+#     from SETTINGS scaled by VM_TIMEOUT_SCALE (TCG runs slower)
+#     (programs matching a glob in VM_EXCLUDE are left out and named in
+#     /desctest/excluded)
+#   /desctest/module/desctest_tss.ko when MODULE.ko is given
+#   /kmod/*.ko and /kmod/order: kvm_amd and its dependencies from
+#     MODROOT/lib/modules/RELEASE, decompressed, in load order
+set -euo pipefail
+
+out=${1:?usage: mkinitramfs.sh OUT.cpio OUTPUT SETTINGS MODROOT RELEASE [MODULE.ko]}
+output=${2:?}
+settings=${3:?}
+modroot=${4:?}
+release=${5:?}
+ko=${6:-}
+scale=${VM_TIMEOUT_SCALE:-3}
+here=$(dirname "$(readlink -f "$0")")
+
+list=$output/kselftest-list.txt
+if [ ! -f "$list" ]; then
+	echo "mkinitramfs.sh: $list missing: run 'make OUTPUT=$output all' first" >&2
+	exit 1
+fi
+busybox=$(command -v busybox || true)
+if [ -z "$busybox" ] || ! file -L "$busybox" | grep -q 'statically linked'; then
+	echo "mkinitramfs.sh: a static busybox is needed: apt-get install busybox-static" >&2
+	exit 1
+fi
+
+trap 'echo "mkinitramfs.sh: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+root=$(mktemp -d "${out%/*}/initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,desctest,kmod,proc,sys,dev,tmp}
+cp "$busybox" "$root/bin/busybox"
+install -m 0755 "$here/init.sh" "$root/init"
+
+# Copy a binary's shared libraries (and the dynamic loader) to the same
+# absolute paths inside the image.
+copy_libs() {
+	# Static programs: ldd prints no paths.
+	{ ldd "$1" 2>/dev/null || true; } | { grep -o '/[^ ]*' || true; } | while read -r lib; do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+timeout_of() {
+	local t
+	t=$(sed -n "s|^$1\.timeout=||p" "$settings" | tail -n 1)
+	[ -n "$t" ] || t=$(sed -n 's/^timeout=//p' "$settings" | tail -n 1)
+	echo $(( ${t:-45} * scale ))
+}
+
+: >"$root/desctest/vm-list.txt"
+: >"$root/desctest/excluded"
+excluded() {
+	local - g
+	set -f
+	for g in ${VM_EXCLUDE:-}; do
+		# shellcheck disable=SC2053
+		[[ $1 == $g ]] && return 0
+	done
+	return 1
+}
+while read -r prog; do
+	[ -n "$prog" ] || continue
+	if excluded "$prog"; then
+		echo "$prog" >>"$root/desctest/excluded"
+		continue
+	fi
+	path=${prog#*:}
+	install -D -m 0755 "$output/$path" "$root/desctest/$path"
+	copy_libs "$output/$path"
+	echo "$prog $(timeout_of "$path")" >>"$root/desctest/vm-list.txt"
+done <"$list"
+if [ -n "$ko" ]; then
+	install -D -m 0644 "$ko" "$root/desctest/module/desctest_tss.ko"
+fi
+
+# kvm_amd and what it needs, dependencies first.
+moddir=$modroot/lib/modules/$release
+find_mod() {
+	local n=$1
+	find "$moddir" -name "$n.ko*" -o -name "${n//_/-}.ko*" | head -n 1
+}
+declare -A seen=()
+load_order=()
+add_mod() {
+	local name=$1 f dep
+	[ -n "${seen[$name]:-}" ] && return
+	seen[$name]=1
+	f=$(find_mod "$name")
+	[ -n "$f" ] || return 0	# built in
+	for dep in $(/sbin/modinfo -F depends "$f" | tr ',' ' '); do
+		add_mod "$dep"
+	done
+	case $f in
+	*.xz) xz -dc "$f" >"$root/kmod/$name.ko" ;;
+	*.zst) zstd -qdc "$f" >"$root/kmod/$name.ko" ;;
+	*.gz) gzip -dc "$f" >"$root/kmod/$name.ko" ;;
+	*) cp "$f" "$root/kmod/$name.ko" ;;
+	esac
+	load_order+=("$name.ko")
+}
+if [ -d "$moddir" ]; then
+	add_mod kvm_amd
+fi
+printf '%s\n' "${load_order[@]}" >"$root/kmod/order"
+
+(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out.tmp"
+mv -f "$out.tmp" "$out"

@@ -28,7 +28,11 @@
 #define DT_FN constexpr inline
 #define DT_STATIC_ASSERT(c, m) static_assert(c, m)
 #else
+#ifdef __KERNEL__
+#include <linux/types.h>	/* kbuild builds with -nostdinc: no <stdint.h> */
+#else
 #include <stdint.h>
+#endif
 #define DT_FN static inline
 #define DT_STATIC_ASSERT(c, m) _Static_assert(c, m)
 #endif

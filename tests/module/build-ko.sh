@@ -19,8 +19,7 @@ if [ ! -f "$kdir/Makefile" ]; then
 	echo "build-ko.sh: $kdir is not a kernel build tree (no Makefile): install linux-headers-<release> or pass KDIR=/path/to/linux-build" >&2
 	exit 1
 fi
-mkdir -p "$out/kinclude"
+mkdir -p "$out"
 cp -p "$src"/Kbuild "$src"/tss_main.c "$src"/tss_decode.c "$src"/tss_decode.h "$out"/
-cp -p "$src"/kinclude/stdint.h "$out"/kinclude/
 make -s -C "$kdir" M="$(readlink -f "$out")" DESCTEST_INCLUDE="$(readlink -f "$inc")" \
 	CONFIG_DEBUG_INFO_BTF_MODULES= modules

@@ -17,7 +17,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 MODULE_DIR := $(TOP)/tests/module
 MODULE_SRCS := $(MODULE_DIR)/Kbuild $(MODULE_DIR)/tss_main.c \
 	$(MODULE_DIR)/tss_decode.c $(MODULE_DIR)/tss_decode.h \
-	$(MODULE_DIR)/kinclude/stdint.h $(MODULE_DIR)/build-ko.sh \
+	$(MODULE_DIR)/build-ko.sh \
 	$(TOP)/include/desctest/desc.h
 MODULE_LOADER := $(OUTPUT)/module/tss_module_test
 

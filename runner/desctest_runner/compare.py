@@ -27,13 +27,15 @@ def classify(a, b):
             only_b[tid] = tb
         else:
             pairs.append((ta, tb))
-    # A skip renames a kselftest result ("ok 3 # SKIP why"): match what is
-    # left by program and number.
+    # kselftest names a skipped or xfail result by its reason ("ok 3 # SKIP
+    # why"): match what is left of those by program and number.
     for tid, tb in list(only_b.items()):
         key = (tb["program"], tb.get("number"), tb["name"].count("/"))
         ta = a_num.get(key)
+        renamed = {"skip", "xfail", "xpass"} & {tb["outcome"],
+                                                 ta and ta["outcome"]}
         if tb.get("number") is not None and ta is not None and \
-                ta["id"] in only_a:
+                ta["id"] in only_a and renamed:
             del only_a[ta["id"]]
             del only_b[tid]
             pairs.append((ta, tb))

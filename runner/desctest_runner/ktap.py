@@ -228,9 +228,8 @@ class _Parser:
                 doc.subtest_name = m.group(1)
                 return
             if _RUNNER_ANNOUNCE.match(inner) or _RUNNER_TIMEOUT.match(inner):
-                if _RUNNER_ANNOUNCE.match(inner):
-                    self._flush_late()
-                    self.announced = True
+                self._flush_late()
+                self.announced = True
                 self.pending_diag.append(inner)
                 return
             self.pending_prefixed.append((lineno, inner, when))

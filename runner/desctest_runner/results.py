@@ -7,6 +7,7 @@ each program, marked "complete": false until the end."""
 
 import json
 import os
+import re
 import secrets
 import time
 import xml.etree.ElementTree as ET
@@ -88,6 +89,14 @@ def load(path):
     return data
 
 
+# Characters XML 1.0 cannot carry (a program may print any byte).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _x(text):
+    return _NOT_XML.sub(lambda m: "\\x%02x" % ord(m.group()), str(text))
+
+
 def junit(data):
     root = ET.Element("testsuites", name="desctest",
                       tests=str(len(data["tests"])))
@@ -97,16 +106,16 @@ def junit(data):
     for prog, tests in by_prog.items():
         c = counts(tests)
         suite = ET.SubElement(
-            root, "testsuite", name=prog, tests=str(len(tests)),
+            root, "testsuite", name=_x(prog), tests=str(len(tests)),
             failures=str(c["fail"] + c["timeout"] + c["xpass"]),
             errors=str(c["error"]), skipped=str(c["skip"] + c["xfail"]))
         for t in tests:
-            case = ET.SubElement(suite, "testcase", classname=prog,
-                                 name=t["name"] or "[program]")
+            case = ET.SubElement(suite, "testcase", classname=_x(prog),
+                                 name=_x(t["name"] or "[program]"))
             if t.get("duration_s") is not None:
                 case.set("time", "%.3f" % t["duration_s"])
-            o, msg = t["outcome"], t.get("reason") or t["outcome"]
-            text = "\n".join(t.get("details") or [])
+            o, msg = t["outcome"], _x(t.get("reason") or t["outcome"])
+            text = _x("\n".join(t.get("details") or []))
             if o in ("fail", "timeout", "xpass"):
                 el = ET.SubElement(case, "failure", message=msg, type=o)
                 el.text = text

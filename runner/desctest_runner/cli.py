@@ -74,7 +74,7 @@ def _execute(source, run_dir, root, run_id, bisect, reporter):
         c.outcome = outcomes.get(c.id, c.outcome)
     status = verdict.exit_status(cases, bisect=bisect,
                                  interrupted=source.interrupted)
-    if not cases:
+    if not cases or (not engine_ok and not source.interrupted):
         status = EXIT_UNTESTED if bisect else 1
     data = source.snapshot(complete=engine_ok and not source.interrupted,
                            outcomes=outcomes)

@@ -9,6 +9,7 @@ known), in parallel; the items then replay each result. The outcome written
 to results.json is read back from pytest's own reports."""
 
 import os
+import sys
 
 import pytest
 
@@ -119,6 +120,16 @@ class DesctestPlugin:
         if str(file_path) == str(self.source.anchor):
             return Anchor.from_parent(parent, path=file_path)
         return None
+
+    # With pytest's terminal reporter off, say engine trouble ourselves.
+    def pytest_collectreport(self, report):
+        if report.failed:
+            print("desctest: collecting %s failed:\n%s" % (
+                report.nodeid, report.longrepr), file=sys.stderr)
+
+    def pytest_internalerror(self, excrepr, excinfo):
+        print("desctest: internal error in the runner:\n%s" % excrepr,
+              file=sys.stderr)
 
     def pytest_runtest_logreport(self, report):
         props = dict(report.user_properties)

@@ -37,7 +37,9 @@ def program_cases(run, doc=None):
     """Cases for one ProgramRun (see execute.py)."""
     pid = run.program.id
     if doc is None:
-        doc = ktap.parse(run.stdout_lines, run.stdout_times)
+        times = run.stdout_times
+        doc = ktap.parse(run.stdout_lines,
+                         times if len(times) == len(run.stdout_lines) else None)
     cases = []
     names = set()
     prev = 0.0

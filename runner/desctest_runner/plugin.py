@@ -149,5 +149,13 @@ def run_pytest(source):
             "-p", "no:stepwise", "--noconftest", "-c", os.devnull,
             "--rootdir", os.path.dirname(os.path.abspath(anchor)) or "/",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
-    plugin.pytest_exit = pytest.main(args, plugins=[plugin])
+    # The user's pytest settings and installed plugins are not ours to run.
+    saved = {k: os.environ.pop(k, None) for k in (
+        "PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        plugin.pytest_exit = pytest.main(args, plugins=[plugin])
+    finally:
+        os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        os.environ.update({k: v for k, v in saved.items() if v is not None})
     return plugin

@@ -10,6 +10,8 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
+from desctest_runner import ktap
+
 from conftest import RUNNER
 
 ALL = ["pass.sh", "fail.sh", "skip.sh", "xfail.sh", "crash.sh", "segv",
@@ -77,6 +79,13 @@ def test_every_kind_of_program(cli, make_output, tmp_path):
                for l in lines)
     assert any(l.startswith("ok") and "fx:progs/skip.sh # SKIP /dev/kvm "
                "missing" in l for l in lines)
+    # The stream reads back: every program a result, its KTAP nested.
+    doc = ktap.parse(lines)
+    assert doc.version == "KTAP 1" and len(doc.results) == len(ALL)
+    back = {r.description.split("/")[-1]: r for r in doc.results}
+    assert back["fail.sh"].children.totals["fail"] == 1
+    assert back["hang.sh"].outcome == "timeout"
+    assert back["skip.sh"].outcome == "skip"
     # junit.xml and summary.md exist and say the same.
     root = ET.parse(d / "junit.xml").getroot()
     assert int(root.get("tests")) == len(data["tests"])

@@ -11,7 +11,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from . import ktap
+
 TAIL_LINES = 40
+# Past this many stdout lines only KTAP structure is kept in memory (the
+# raw file keeps everything): a program printing without end must not
+# take the runner down with it.
+KEEP_LINES = 100000
 KILL_GRACE_S = 2.0
 
 
@@ -30,6 +36,14 @@ class ProgramRun:
     stdout_file: str = ""     # relative to the results directory
     stderr_file: str = ""
     error: str = ""
+    dropped_lines: int = 0    # diagnostics not kept in memory
+
+    def add_line(self, text, stamp):
+        if len(self.stdout_lines) >= KEEP_LINES and not ktap.structural(text):
+            self.dropped_lines += 1
+            return
+        self.stdout_lines.append(text)
+        self.stdout_times.append(stamp)
 
     def stdout_tail(self, n=TAIL_LINES):
         return self.stdout_lines[-n:]
@@ -137,10 +151,13 @@ class Runner:
                     chunks = (partial + data).split(b"\n")
                     partial = chunks.pop()
                     for c in chunks:
-                        run.stdout_lines.append(_text(c))
-                        run.stdout_times.append(stamp)
+                        run.add_line(_text(c), stamp)
             if partial:
-                run.stdout_lines.append(_text(partial))
+                run.add_line(_text(partial), time.monotonic() - t0)
+            if run.dropped_lines:
+                run.stdout_lines.append(
+                    "# desctest: %d more diagnostic line(s) in the raw "
+                    "stdout file, not kept in memory" % run.dropped_lines)
                 run.stdout_times.append(time.monotonic() - t0)
             try:
                 rc = proc.wait(timeout=max(0.1, deadline - time.monotonic()))

@@ -334,6 +334,19 @@ class _Parser:
         return c
 
 
+def structural(line):
+    """True for a line that shapes a KTAP stream at any nesting depth (a
+    result, plan, header, Totals, Bail out!, Subtest), as opposed to a
+    diagnostic or stray text."""
+    text = line.strip()
+    while text.startswith("#"):
+        if _TOTALS.match(text) or _SUBTEST.match(text):
+            return True
+        text = text[1:].strip()
+    return bool(_RESULT.match(text) or _PLAN.match(text) or
+                _VERSION.match(text) or _BAIL.match(text))
+
+
 def parse(lines, times=None):
     """Parse an iterable of lines (str) into a Document. times, when given,
     is a parallel list of arrival times for the lines."""

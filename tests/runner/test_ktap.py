@@ -190,3 +190,12 @@ def test_garbage_has_no_structure():
 def test_times_are_kept():
     d = ktap.parse(["1..2", "ok 1 a", "ok 2 b"], times=[0.0, 0.5, 1.25])
     assert [r.when for r in d.results] == [0.5, 1.25]
+
+
+def test_structural_lines():
+    for line in ("ok 1 a", "not ok 2", "1..3", "KTAP version 1",
+                 "# ok 1 nested", "# # Totals: pass:1", "    ok 1 x",
+                 "Bail out!", "# Subtest: gdt", "# 1..0 # SKIP why"):
+        assert ktap.structural(line), line
+    for line in ("# base SEEN 0x1", "[RUN] thing", "okay", "# [OK] fine"):
+        assert not ktap.structural(line), line

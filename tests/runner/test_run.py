@@ -204,3 +204,19 @@ def test_ctrl_c_keeps_what_was_collected(make_output, tmp_path):
     assert progs["progs/hang.sh"]["status"] == "interrupted"
     assert progs["progs/fail.sh"]["status"] == "interrupted"
     assert "interrupted" in err
+
+
+def test_endless_diagnostics_keep_the_results(cli, make_output, tmp_path):
+    output, settings = make_output(["chatty.sh"], timeout=60)
+    p = run(cli, tmp_path, output, settings)
+    assert p.returncode == 1
+    d, data = latest(tmp_path)
+    tests = {t["id"]: t["outcome"] for t in data["tests"]}
+    assert tests == {"fx:progs/chatty.sh::after the noise": "pass",
+                     "fx:progs/chatty.sh::last": "fail",
+                     "fx:progs/chatty.sh": "fail"}
+    prog = data["programs"][0]
+    assert prog["ktap_problems"] == []
+    raw = (d / prog["stdout"]).read_text().splitlines()
+    assert len(raw) == 150005
+    assert "more diagnostic line(s) in the raw stdout file" in p.stdout

@@ -179,6 +179,7 @@ class _Parser:
                 base = ind
             if ind > base:
                 self.pending_indented.append((lineno, line, when))
+                self.pending_diag.append(line.strip())
                 continue
             text = line.strip()
             self._line(lineno, text, when)

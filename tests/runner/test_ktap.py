@@ -199,3 +199,9 @@ def test_structural_lines():
         assert ktap.structural(line), line
     for line in ("# base SEEN 0x1", "[RUN] thing", "okay", "# [OK] fine"):
         assert not ktap.structural(line), line
+
+
+def test_indented_text_that_is_not_ktap_stays_a_diagnostic():
+    d = parse("1..1\n# assertion failed\n    at gdt.c:42\nnot ok 1 gdt\n")
+    assert d.results[0].children is None
+    assert d.results[0].diagnostics == ["assertion failed", "at gdt.c:42"]

@@ -82,10 +82,10 @@ def main(path_a, path_b, out):
     b = results.load(path_b)
     rows = classify(a, b)
     ma, mb = a.get("machine", {}), b.get("machine", {})
-    print("A: %s  kernel %s  KSRC %s" % (a.get("run_id"), ma.get("kernel"),
-                                          ma.get("ksrc_version")), file=out)
-    print("B: %s  kernel %s  KSRC %s" % (b.get("run_id"), mb.get("kernel"),
-                                          mb.get("ksrc_version")), file=out)
+    for tag, d, m in (("A", a, ma), ("B", b, mb)):
+        print("%s: %s  kernel %s  KSRC %s" % (
+            tag, d.get("run_id") or "-", m.get("kernel") or "-",
+            m.get("ksrc_version") or "-"), file=out)
     if not rows:
         print("no differences in %d test(s)" % len(b["tests"]), file=out)
     else:

@@ -147,8 +147,7 @@ def run_pytest(source):
     anchor = str(source.anchor)
     args = [anchor, "-s", "-p", "no:terminal", "-p", "no:cacheprovider",
             "-p", "no:stepwise", "--noconftest", "-c", os.devnull,
-            "--rootdir", os.path.dirname(os.path.abspath(anchor)) or "/",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+            "--rootdir", os.path.dirname(os.path.abspath(anchor)) or "/"]
     # The user's pytest settings and installed plugins are not ours to run.
     saved = {k: os.environ.pop(k, None) for k in (
         "PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD")}

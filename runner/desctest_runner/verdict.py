@@ -92,7 +92,6 @@ def program_verdict(run, doc):
     if run.status == "signaled":
         return "fail", run.error, _output_tail(run)
 
-    counts = doc.counts()
     failed = [r for r in doc.results if r.outcome in FAILING]
     problems = list(doc.problems)
     rc = run.returncode

@@ -37,6 +37,7 @@ class ProgramRun:
     stderr_file: str = ""
     error: str = ""
     dropped_lines: int = 0    # diagnostics not kept in memory
+    leftover: bool = False    # a process outside its group kept its pipes
 
     def add_line(self, text, stamp):
         if len(self.stdout_lines) >= KEEP_LINES and not ktap.structural(text):
@@ -120,9 +121,19 @@ class Runner:
         sel.register(proc.stderr, selectors.EVENT_READ, "err")
         open_pipes = 2
         kill_at = None
+        exited_at = None
         try:
             while open_pipes:
                 now = time.monotonic()
+                if exited_at is None and proc.poll() is not None:
+                    exited_at = now
+                    # Its group goes with it; only a process that left the
+                    # group (setsid) can still hold the pipes after this.
+                    _killpg(proc.pid, signal.SIGKILL)
+                if exited_at is not None and not timed_out and \
+                        now >= exited_at + KILL_GRACE_S:
+                    run.leftover = True
+                    break
                 if not timed_out and now >= deadline:
                     timed_out = True
                     _killpg(proc.pid, signal.SIGTERM)
@@ -134,6 +145,8 @@ class Runner:
                         # pipes: stop reading rather than hang.
                         break
                 wait = (kill_at if kill_at is not None else deadline) - now
+                if exited_at is not None:
+                    wait = min(wait, exited_at + KILL_GRACE_S - now)
                 for key, _ in sel.select(max(0.05, min(wait, 0.5))):
                     data = os.read(key.fileobj.fileno(), 65536)
                     if not data:

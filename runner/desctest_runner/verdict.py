@@ -92,6 +92,11 @@ def program_verdict(run, doc):
     if run.status == "signaled":
         return "fail", run.error, _output_tail(run)
 
+    if run.leftover:
+        return "fail", ("exited (%s) but left a process outside its "
+                        "process group holding its stdout/stderr open; "
+                        "the program must reap what it starts"
+                        % run.returncode), _output_tail(run)
     failed = [r for r in doc.results if r.outcome in FAILING]
     problems = list(doc.problems)
     rc = run.returncode

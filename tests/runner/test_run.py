@@ -220,3 +220,22 @@ def test_endless_diagnostics_keep_the_results(cli, make_output, tmp_path):
     raw = (d / prog["stdout"]).read_text().splitlines()
     assert len(raw) == 150005
     assert "more diagnostic line(s) in the raw stdout file" in p.stdout
+
+
+def test_process_escaping_its_group_is_a_failure(cli, make_output, tmp_path):
+    output, settings = make_output(["escape.sh"], timeout=30)
+    t0 = time.monotonic()
+    p = run(cli, tmp_path, output, settings)
+    pidfile = tmp_path / "out" / "progs" / "escape.child-pid"
+    try:
+        assert time.monotonic() - t0 < 20, "runner waited for the escapee"
+        assert p.returncode == 1
+        _, data = latest(tmp_path)
+        prog = data["programs"][0]
+        assert prog["outcome"] == "fail"
+        assert "left a process outside its process group" in prog["reason"]
+    finally:
+        try:
+            os.kill(int(pidfile.read_text()), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass

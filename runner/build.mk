@@ -17,4 +17,4 @@ $(RUNNER_FIXTURES)/%: $(TOP)/tests/runner/fixtures/progs/%.c
 .PHONY: runner_selftest
 runner_selftest: $(RUNNER_FIXTURE_BINS)
 	$(Q)DESCTEST_RUNNER_FIXTURES=$(RUNNER_FIXTURES) PYTHONDONTWRITEBYTECODE=1 \
-		$(PYTHON) -m pytest -q -p no:cacheprovider tests/runner
+		$(PYTHON) -m pytest -q -p no:cacheprovider $(TOP)/tests/runner

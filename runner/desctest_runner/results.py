@@ -166,10 +166,13 @@ def summary_md(data):
     out += ["## Programs", "", "| program | outcome | exit | seconds | output |",
             "|---|---|---|---|---|"]
     for p in data["programs"]:
-        out.append("| `%s` | %s | %s | %s | [stdout](%s) [stderr](%s) |" % (
-            p["id"], p["outcome"],
-            p.get("signal") or p.get("returncode"),
-            p.get("duration_s"), p.get("stdout"), p.get("stderr")))
+        rc = p.get("signal") or p.get("returncode")
+        links = " ".join("[%s](%s)" % (k, p[k]) for k in ("stdout", "stderr")
+                         if p.get(k))
+        out.append("| `%s` | %s | %s | %s | %s |" % (
+            p["id"], p["outcome"], "-" if rc is None else rc,
+            p.get("duration_s") if p.get("status") != "lost" else "-",
+            links or "-"))
     return "\n".join(out) + "\n"
 
 

@@ -37,7 +37,7 @@ def test_record(case, outcome=None):
 
 class _Source:
     def __init__(self, anchor, run_dir, meta, reporter):
-        self.anchor = anchor
+        self.anchor = os.path.abspath(anchor)
         self.run_dir = run_dir
         self.meta = meta
         self.reporter = reporter
@@ -139,7 +139,13 @@ class ConsoleSource(_Source):
 
     def produce(self):
         with open(self.console, encoding="utf-8", errors="replace") as f:
-            lines = [l.rstrip("\r\n").replace("\r", "") for l in f]
+            text = f.read()
+        lines = [l.replace("\r", "") for l in text.splitlines()]
+        # The results stay whole without the VM's log next to them.
+        os.makedirs(os.path.join(self.run_dir, "raw"), exist_ok=True)
+        self.console_copy = os.path.join("raw", "console.log")
+        results.write_atomic(os.path.join(self.run_dir, self.console_copy),
+                             text)
         blocks, cur = [], None
         for n, line in enumerate(lines, 1):
             m = _FRAME.search(line)
@@ -224,7 +230,7 @@ class ConsoleSource(_Source):
         self.order.append(prog.id)
         run = execute.ProgramRun(prog, status="lost")
         run.stdout_lines = lines[-CONSOLE_TAIL:]
-        run.stdout_file = os.path.abspath(self.console)
+        run.stdout_file = self.console_copy
         run.error = ("no DESCTEST-DONE in %s: the guest kernel panicked, hung "
                      "or was killed before the suite finished; console tail "
                      "in details" % self.console)

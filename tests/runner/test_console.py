@@ -10,8 +10,9 @@ LOGS = os.path.join(HERE, "fixtures", "console")
 
 
 def imp(cli, tmp_path, log, *extra):
+    # A relative log path, as people type it.
     p = cli("import-console", "--results", tmp_path / "results", "--label",
-            "vm-test", os.path.join(LOGS, log), *extra)
+            "vm-test", log, *extra, cwd=LOGS)
     with open(tmp_path / "results" / "latest" / "results.json") as f:
         return p, json.load(f)
 
@@ -55,6 +56,10 @@ def test_missing_done_is_an_error_with_the_console_tail(cli, tmp_path):
     assert boot["outcome"] == "error"
     assert "no DESCTEST-DONE" in boot["reason"]
     assert any("Kernel panic" in l for l in boot["details"])
+    copy = tmp_path / "results" / "latest" / progs["console:panic.log"][
+        "stdout"]
+    with open(os.path.join(LOGS, "panic.log")) as f:
+        assert copy.read_text() == f.read()
 
 
 def test_missing_log_is_one_line(cli, tmp_path):

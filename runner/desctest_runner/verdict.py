@@ -113,8 +113,8 @@ def program_verdict(run, doc):
     notes = [p for p in problems if p not in fatal]
     details = ["KTAP: " + p for p in problems]
     if fatal:
-        return "fail", "bad KTAP stream: " + "; ".join(fatal), \
-            details + _output_tail(run)
+        return "fail", "bad KTAP stream: %s; exit %d" % (
+            "; ".join(fatal), rc), details + _output_tail(run)
 
     if rc == KSFT_PASS:
         if failed:

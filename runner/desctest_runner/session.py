@@ -96,7 +96,13 @@ class LocalSource(_Source):
 
     def _one(self, prog):
         self.reporter.started(prog.id)
-        run = self.runner.run(prog)
+        try:
+            run = self.runner.run(prog)
+        except OSError as e:
+            # Results disk full, fd limits...: this program is lost, the
+            # run goes on.
+            run = execute.ProgramRun(prog, status="spawn-error",
+                                     error="runner could not run it: %s" % e)
         doc = ktap.parse(run.stdout_lines, run.stdout_times)
         self._finished(run, doc)
 

@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The runner (runner/desctest_runner, Python) and its own tests.
+#
+#   make runner_selftest   pytest over tests/runner; the C fixture programs
+#                          it needs are built under $(OUTPUT)/runner-fixtures
+
+RUNNER_FIXTURES := $(OUTPUT)/runner-fixtures
+RUNNER_FIXTURE_BINS := $(RUNNER_FIXTURES)/segv
+
+CHECK_TARGETS += runner_selftest
+DEPS_PKGS += python3-pytest
+
+$(RUNNER_FIXTURES)/%: $(TOP)/tests/runner/fixtures/progs/%.c
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_BASE) -o $@ $<
+
+.PHONY: runner_selftest
+runner_selftest: $(RUNNER_FIXTURE_BINS)
+	$(Q)DESCTEST_RUNNER_FIXTURES=$(RUNNER_FIXTURES) PYTHONDONTWRITEBYTECODE=1 \
+		$(PYTHON) -m pytest -q -p no:cacheprovider $(TOP)/tests/runner

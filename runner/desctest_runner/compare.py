@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""compare A B: what changed between two runs, as a table."""
+
+from . import results
+
+GOOD = ("pass", "xfail")
+BAD = ("fail", "timeout", "error", "xpass")
+
+
+def _key_maps(data):
+    by_id, by_num = {}, {}
+    for t in data["tests"]:
+        by_id[t["id"]] = t
+        if t.get("number") is not None and t.get("name"):
+            by_num[(t["program"], t["number"], t["name"].count("/"))] = t
+    return by_id, by_num
+
+
+def classify(a, b):
+    """Rows (category, id, outcome in A, outcome in B, reason in B)."""
+    a_id, a_num = _key_maps(a)
+    b_id, b_num = _key_maps(b)
+    pairs, only_a, only_b = [], dict(a_id), {}
+    for tid, tb in b_id.items():
+        ta = only_a.pop(tid, None)
+        if ta is None:
+            only_b[tid] = tb
+        else:
+            pairs.append((ta, tb))
+    # kselftest names a skipped or xfail result by its reason ("ok 3 # SKIP
+    # why"): match what is left of those by program and number.
+    for tid, tb in list(only_b.items()):
+        key = (tb["program"], tb.get("number"), tb["name"].count("/"))
+        ta = a_num.get(key)
+        renamed = {"skip", "xfail", "xpass"} & {tb["outcome"],
+                                                 ta and ta["outcome"]}
+        if tb.get("number") is not None and ta is not None and \
+                ta["id"] in only_a and renamed:
+            del only_a[ta["id"]]
+            del only_b[tid]
+            pairs.append((ta, tb))
+    rows = []
+    for ta, tb in pairs:
+        oa, ob = ta["outcome"], tb["outcome"]
+        if oa == ob:
+            continue
+        if ob in BAD and oa not in BAD:
+            cat = "regression"
+        elif oa in BAD and ob in GOOD:
+            cat = "fixed"
+        elif ob == "skip":
+            cat = "newly skipped"
+        else:
+            cat = "changed"
+        rows.append((cat, tb["id"], oa, ob, tb.get("reason") or ""))
+    for tb in only_b.values():
+        rows.append(("appeared", tb["id"], "-", tb["outcome"],
+                     tb.get("reason") or ""))
+    for ta in only_a.values():
+        rows.append(("disappeared", ta["id"], ta["outcome"], "-", ""))
+    order = ("regression", "fixed", "newly skipped", "changed", "appeared",
+             "disappeared")
+    rows.sort(key=lambda r: (order.index(r[0]), r[1]))
+    return rows
+
+
+def table(rows):
+    head = ("change", "test", "A", "B", "reason (B)")
+    widths = [max([len(head[i])] + [len(r[i]) for r in rows])
+              for i in range(4)]
+    out = []
+    fmt = "  ".join("%%-%ds" % w for w in widths) + "  %s"
+    out.append(fmt % head)
+    out.append(fmt % tuple("-" * w for w in widths + [10]))
+    for r in rows:
+        out.append((fmt % r).rstrip())
+    return "\n".join(out)
+
+
+def main(path_a, path_b, out):
+    a = results.load(path_a)
+    b = results.load(path_b)
+    rows = classify(a, b)
+    ma, mb = a.get("machine", {}), b.get("machine", {})
+    for tag, d, m in (("A", a, ma), ("B", b, mb)):
+        print("%s: %s  kernel %s  KSRC %s" % (
+            tag, d.get("run_id") or "-", m.get("kernel") or "-",
+            m.get("ksrc_version") or "-"), file=out)
+    if not rows:
+        print("no differences in %d test(s)" % len(b["tests"]), file=out)
+    else:
+        print(table(rows), file=out)
+    n = sum(1 for r in rows if r[0] == "regression")
+    print("%d regression(s), %d fixed, %d other change(s)" % (
+        n, sum(1 for r in rows if r[0] == "fixed"),
+        sum(1 for r in rows if r[0] not in ("regression", "fixed"))),
+        file=out)
+    return 1 if n else 0

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The two inputs of a run: kselftest-list.txt and configs/settings."""
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass
+
+
+class InputError(Exception):
+    """Bad input a person must fix; the message is one line saying what."""
+
+
+@dataclass
+class Program:
+    collection: str
+    path: str          # relative to OUTPUT, as in kselftest-list.txt
+    timeout: int
+
+    @property
+    def id(self):
+        return "%s:%s" % (self.collection, self.path)
+
+
+_SETTING = re.compile(r"^([^=\s]+)\s*=\s*(\S+)$")
+
+
+def read_settings(path):
+    """Return (default_timeout, {program path: timeout}) from a kselftest
+    style settings file: "timeout=N" and "PATH.timeout=N" lines."""
+    default, per = 45, {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        raise InputError("settings file %s: %s; pass --settings configs/settings"
+                         % (path, e.strerror)) from None
+    for n, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        m = _SETTING.match(line)
+        if not m or not m.group(1).endswith("timeout") or \
+                not m.group(2).isdigit() or int(m.group(2)) == 0:
+            raise InputError("%s:%d: cannot read %r; want timeout=SECONDS or "
+                             "PATH.timeout=SECONDS (SECONDS > 0)"
+                             % (path, n, line))
+        key, value = m.group(1), int(m.group(2))
+        if key == "timeout":
+            default = value
+        elif key.endswith(".timeout"):
+            per[key[:-len(".timeout")]] = value
+        else:
+            raise InputError("%s:%d: unknown setting %r; want timeout= or "
+                             "PATH.timeout=" % (path, n, key))
+    return default, per
+
+
+def read_list(output, settings, filters=()):
+    """Programs from OUTPUT/kselftest-list.txt, in list order."""
+    listing = os.path.join(output, "kselftest-list.txt")
+    try:
+        with open(listing, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except FileNotFoundError:
+        raise InputError("%s not found; build the programs first (make all) "
+                         "or pass the right --output" % listing) from None
+    except OSError as e:
+        raise InputError("%s: %s" % (listing, e.strerror)) from None
+    default, per = read_settings(settings)
+    programs, seen = [], set()
+    for n, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        coll, sep, path = line.partition(":")
+        if not sep or not coll or not path or os.path.isabs(path) or \
+                ".." in path.split("/"):
+            raise InputError("%s:%d: %r is not collection:path (path relative "
+                             "to OUTPUT); rebuild it with make all"
+                             % (listing, n, line))
+        if line in seen:
+            continue
+        seen.add(line)
+        prog = Program(coll, path, per.get(path, default))
+        if filters and not any(fnmatch.fnmatchcase(prog.id, g) or
+                               fnmatch.fnmatchcase(path, g) for g in filters):
+            continue
+        programs.append(prog)
+    return programs

@@ -1,0 +1,223 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Run one program: own process group, its directory as cwd, a timeout that
+kills the whole group, stdout and stderr captured separately to files as
+they arrive (so a killed run keeps them), each stdout line time-stamped."""
+
+import os
+import selectors
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+
+from . import ktap
+
+TAIL_LINES = 40
+# Past this many stdout lines only KTAP structure is kept in memory (the
+# raw file keeps everything): a program printing without end must not
+# take the runner down with it.
+KEEP_LINES = 100000
+KILL_GRACE_S = 2.0
+
+
+@dataclass
+class ProgramRun:
+    program: object
+    status: str = "pending"   # exited signaled timeout missing
+                              # not-executable interrupted spawn-error
+    returncode: int | None = None
+    signal: str | None = None
+    started: float = 0.0
+    duration_s: float = 0.0
+    stdout_lines: list = field(default_factory=list)
+    stdout_times: list = field(default_factory=list)
+    stderr_text: str = ""
+    stdout_file: str = ""     # relative to the results directory
+    stderr_file: str = ""
+    error: str = ""
+    dropped_lines: int = 0    # diagnostics not kept in memory
+    leftover: bool = False    # a process outside its group kept its pipes
+
+    def add_line(self, text, stamp):
+        if len(self.stdout_lines) >= KEEP_LINES and not ktap.structural(text):
+            self.dropped_lines += 1
+            return
+        self.stdout_lines.append(text)
+        self.stdout_times.append(stamp)
+
+    def stdout_tail(self, n=TAIL_LINES):
+        return self.stdout_lines[-n:]
+
+    def stderr_tail(self, n=TAIL_LINES):
+        return self.stderr_text.splitlines()[-n:]
+
+
+class Runner:
+    """Starts programs and can kill every group still running (Ctrl-C)."""
+
+    def __init__(self, output, rawdir, resdir):
+        self.output = output
+        self.rawdir = rawdir
+        self.resdir = resdir
+        self.lock = threading.Lock()
+        self.groups = {}
+        self.stopping = threading.Event()
+
+    def kill_all(self):
+        self.stopping.set()
+        with self.lock:
+            pgids = list(self.groups.values())
+        for pgid in pgids:
+            _killpg(pgid, signal.SIGKILL)
+
+    def run(self, prog):
+        run = ProgramRun(prog)
+        base = os.path.join(self.rawdir, prog.collection,
+                            prog.path.replace("/", "__"))
+        os.makedirs(os.path.dirname(base), exist_ok=True)
+        run.stdout_file = os.path.relpath(base + ".stdout", self.resdir)
+        run.stderr_file = os.path.relpath(base + ".stderr", self.resdir)
+        exe = os.path.join(self.output, prog.path)
+        run.started = time.time()
+        with open(base + ".stdout", "wb") as out, \
+                open(base + ".stderr", "wb") as err:
+            if self.stopping.is_set():
+                run.status = "interrupted"
+                run.error = "not started: the run was interrupted"
+                return run
+            if not os.path.isfile(exe):
+                run.status = "missing"
+                run.error = ("binary %s missing; build it (make all) or fix "
+                             "kselftest-list.txt" % exe)
+                return run
+            if not os.access(exe, os.X_OK):
+                run.status = "not-executable"
+                run.error = "%s is not executable (chmod +x, or rebuild)" % exe
+                return run
+            self._spawn(run, exe, out, err)
+        return run
+
+    def _spawn(self, run, exe, out, err):
+        prog = run.program
+        t0 = time.monotonic()
+        try:
+            proc = subprocess.Popen(
+                [os.path.abspath(exe)], cwd=os.path.dirname(os.path.abspath(exe)),
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, start_new_session=True)
+        except OSError as e:
+            run.status = "spawn-error"
+            run.error = "cannot start %s: %s" % (exe, e.strerror)
+            return
+        with self.lock:
+            self.groups[id(run)] = proc.pid
+        deadline = t0 + prog.timeout
+        timed_out = False
+        partial = b""
+        errbuf = bytearray()
+        sel = selectors.DefaultSelector()
+        sel.register(proc.stdout, selectors.EVENT_READ, "out")
+        sel.register(proc.stderr, selectors.EVENT_READ, "err")
+        open_pipes = 2
+        kill_at = None
+        exited_at = None
+        try:
+            while open_pipes:
+                now = time.monotonic()
+                if exited_at is None and proc.poll() is not None:
+                    exited_at = now
+                    # Its group goes with it; only a process that left the
+                    # group (setsid) can still hold the pipes after this.
+                    _killpg(proc.pid, signal.SIGKILL)
+                if exited_at is not None and not timed_out and \
+                        now >= exited_at + KILL_GRACE_S:
+                    run.leftover = True
+                    break
+                if not timed_out and now >= deadline:
+                    timed_out = True
+                    _killpg(proc.pid, signal.SIGTERM)
+                    kill_at = now + KILL_GRACE_S
+                if kill_at is not None and now >= kill_at:
+                    _killpg(proc.pid, signal.SIGKILL)
+                    if now >= kill_at + KILL_GRACE_S:
+                        # A process that left the group still holds the
+                        # pipes: stop reading rather than hang.
+                        break
+                wait = (kill_at if kill_at is not None else deadline) - now
+                if exited_at is not None:
+                    wait = min(wait, exited_at + KILL_GRACE_S - now)
+                for key, _ in sel.select(max(0.05, min(wait, 0.5))):
+                    data = os.read(key.fileobj.fileno(), 65536)
+                    if not data:
+                        sel.unregister(key.fileobj)
+                        open_pipes -= 1
+                        continue
+                    if key.data == "err":
+                        err.write(data)
+                        err.flush()
+                        errbuf += data
+                        continue
+                    out.write(data)
+                    out.flush()
+                    stamp = time.monotonic() - t0
+                    chunks = (partial + data).split(b"\n")
+                    partial = chunks.pop()
+                    for c in chunks:
+                        run.add_line(_text(c), stamp)
+            if partial:
+                run.add_line(_text(partial), time.monotonic() - t0)
+            if run.dropped_lines:
+                run.stdout_lines.append(
+                    "# desctest: %d more diagnostic line(s) in the raw "
+                    "stdout file, not kept in memory" % run.dropped_lines)
+                run.stdout_times.append(time.monotonic() - t0)
+            try:
+                rc = proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                timed_out = True
+                _killpg(proc.pid, signal.SIGKILL)
+                rc = proc.wait()
+        finally:
+            sel.close()
+            proc.stdout.close()
+            proc.stderr.close()
+            # Whatever the program left behind in its group goes too.
+            _killpg(proc.pid, signal.SIGKILL)
+            with self.lock:
+                self.groups.pop(id(run), None)
+        run.duration_s = round(time.monotonic() - t0, 3)
+        run.stderr_text = _text(bytes(errbuf))
+        run.returncode = rc
+        if self.stopping.is_set():
+            run.status = "interrupted"
+            run.error = "interrupted (Ctrl-C) after %.1f s" % run.duration_s
+        elif timed_out:
+            run.status = "timeout"
+            run.error = ("no exit within %d s; killed its process group "
+                         "(raise %s.timeout in configs/settings if it needs "
+                         "longer)" % (prog.timeout, prog.path))
+        elif rc < 0:
+            run.status = "signaled"
+            run.signal = _signame(-rc)
+            run.error = "crashed: killed by %s" % run.signal
+        else:
+            run.status = "exited"
+
+
+def _killpg(pgid, sig):
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _signame(num):
+    try:
+        return signal.Signals(num).name
+    except ValueError:
+        return "signal %d" % num
+
+
+def _text(data):
+    return data.decode("utf-8", "replace").rstrip("\r")

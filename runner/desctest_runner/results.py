@@ -1,0 +1,182 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The results directory: results/<timestamp>-<short-id>/ with raw output,
+results.json, junit.xml and summary.md, and results/latest pointing at the
+newest. Every file is written to a temporary name and renamed into place,
+so a killed run leaves only complete files; results.json is rewritten after
+each program, marked "complete": false until the end."""
+
+import json
+import os
+import re
+import secrets
+import time
+import xml.etree.ElementTree as ET
+
+from . import ktap
+
+FORMAT = 1
+
+
+def new_run_dir(root):
+    os.makedirs(root, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    while True:
+        run_id = "%s-%s" % (stamp, secrets.token_hex(3))
+        path = os.path.join(root, run_id)
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            continue
+        return run_id, path
+
+
+def write_atomic(path, text):
+    tmp = "%s.tmp-%d" % (path, os.getpid())
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def point_latest(root, run_id):
+    link = os.path.join(root, "latest")
+    tmp = "%s.tmp-%d" % (link, os.getpid())
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+    os.symlink(run_id, tmp)
+    os.replace(tmp, link)
+
+
+def counts(tests):
+    c = dict.fromkeys(ktap.OUTCOMES, 0)
+    for t in tests:
+        c[t["outcome"]] += 1
+    return c
+
+
+def record(meta, programs, tests, complete):
+    """The results.json document."""
+    data = dict(meta)
+    data.update(format=FORMAT, complete=complete, counts=counts(tests),
+                programs=programs, tests=tests)
+    return data
+
+
+def write_json(run_dir, data):
+    write_atomic(os.path.join(run_dir, "results.json"),
+                 json.dumps(data, indent=1, sort_keys=False) + "\n")
+
+
+def load(path):
+    """results.json from a results directory or the file itself."""
+    if os.path.isdir(path):
+        path = os.path.join(path, "results.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        raise ValueError("%s not found; give a results directory (results/"
+                         "<run>) or its results.json" % path) from None
+    except (OSError, json.JSONDecodeError) as e:
+        raise ValueError("%s: not a readable results.json (%s)"
+                         % (path, e)) from None
+    if not isinstance(data, dict) or "tests" not in data:
+        raise ValueError("%s: no \"tests\" list; not a desctest results.json"
+                         % path)
+    return data
+
+
+# Characters XML 1.0 cannot carry (a program may print any byte).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _x(text):
+    return _NOT_XML.sub(lambda m: "\\x%02x" % ord(m.group()), str(text))
+
+
+def junit(data):
+    root = ET.Element("testsuites", name="desctest",
+                      tests=str(len(data["tests"])))
+    by_prog = {}
+    for t in data["tests"]:
+        by_prog.setdefault(t["program"], []).append(t)
+    for prog, tests in by_prog.items():
+        c = counts(tests)
+        suite = ET.SubElement(
+            root, "testsuite", name=_x(prog), tests=str(len(tests)),
+            failures=str(c["fail"] + c["timeout"] + c["xpass"]),
+            errors=str(c["error"]), skipped=str(c["skip"] + c["xfail"]))
+        for t in tests:
+            case = ET.SubElement(suite, "testcase", classname=_x(prog),
+                                 name=_x(t["name"] or "[program]"))
+            if t.get("duration_s") is not None:
+                case.set("time", "%.3f" % t["duration_s"])
+            o, msg = t["outcome"], _x(t.get("reason") or t["outcome"])
+            text = _x("\n".join(t.get("details") or []))
+            if o in ("fail", "timeout", "xpass"):
+                el = ET.SubElement(case, "failure", message=msg, type=o)
+                el.text = text
+            elif o == "error":
+                el = ET.SubElement(case, "error", message=msg, type=o)
+                el.text = text
+            elif o in ("skip", "xfail"):
+                ET.SubElement(case, "skipped", message=msg, type=o)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def summary_md(data):
+    m = data.get("machine", {})
+    c = data["counts"]
+    out = ["# desctest run %s" % data.get("run_id", "?"), ""]
+    verdict = "FAILED" if data.get("exit_status") else "PASSED"
+    if not data.get("complete"):
+        verdict = "INCOMPLETE"
+    out.append("**%s** (exit %s)%s" % (
+        verdict, data.get("exit_status"),
+        ", interrupted" if data.get("interrupted") else ""))
+    out += ["", "| | |", "|---|---|"]
+    for key, label in (("kernel", "kernel"), ("cpu", "CPU"), ("kvm", "KVM"),
+                       ("ksrc", "KSRC"), ("ksrc_version", "KSRC version")):
+        out.append("| %s | %s |" % (label, m.get(key) if m.get(key) else "-"))
+    if data.get("label"):
+        out.append("| label | %s |" % data["label"])
+    out.append("| started | %s |" % data.get("started", "-"))
+    out += ["", "| " + " | ".join(ktap.OUTCOMES) + " |",
+            "|" + "---|" * len(ktap.OUTCOMES),
+            "| " + " | ".join(str(c[o]) for o in ktap.OUTCOMES) + " |", ""]
+    bad = [t for t in data["tests"]
+           if t["outcome"] in ("fail", "timeout", "error", "xpass")]
+    if bad:
+        out += ["## Failures", ""]
+        for t in bad:
+            out.append("- **%s** `%s`: %s" % (t["outcome"], t["id"],
+                                              t.get("reason") or ""))
+        out.append("")
+    skips = [t for t in data["tests"] if t["outcome"] in ("skip", "xfail")]
+    if skips:
+        out += ["## Skipped and expected failures", ""]
+        for t in skips:
+            out.append("- %s `%s`: %s" % (t["outcome"], t["id"],
+                                          t.get("reason") or ""))
+        out.append("")
+    out += ["## Programs", "", "| program | outcome | exit | seconds | output |",
+            "|---|---|---|---|---|"]
+    for p in data["programs"]:
+        rc = p.get("signal") or p.get("returncode")
+        links = " ".join("[%s](%s)" % (k, p[k]) for k in ("stdout", "stderr")
+                         if p.get(k))
+        out.append("| `%s` | %s | %s | %s | %s |" % (
+            p["id"], p["outcome"], "-" if rc is None else rc,
+            p.get("duration_s") if p.get("status") != "lost" else "-",
+            links or "-"))
+    return "\n".join(out) + "\n"
+
+
+def write_all(run_dir, data):
+    write_json(run_dir, data)
+    write_atomic(os.path.join(run_dir, "junit.xml"), junit(data))
+    write_atomic(os.path.join(run_dir, "summary.md"), summary_md(data))

@@ -1,0 +1,178 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""From a finished program (exit status + parsed KTAP) to test cases.
+
+Every KTAP result becomes a case named "<collection:path>::<name>", nested
+ones "<parent>/<child>". One more case per program, "<collection:path>",
+checks the program as a whole: it ran, exited in time without a signal,
+printed a complete KTAP stream whose "# Totals:" agrees with its results,
+and its kselftest exit code agrees with them.
+"""
+
+from dataclasses import dataclass, field
+
+from . import ktap
+
+KSFT_PASS, KSFT_FAIL, KSFT_XFAIL, KSFT_XPASS, KSFT_SKIP = 0, 1, 2, 3, 4
+FAILING = ("fail", "timeout", "error", "xpass")
+DETAIL_LINES = 30
+
+
+@dataclass
+class Case:
+    id: str
+    program: str
+    name: str                 # "" for the whole-program case
+    outcome: str              # one of ktap.OUTCOMES
+    reason: str = ""
+    details: list = field(default_factory=list)
+    number: int | None = None
+    duration_s: float | None = None
+
+
+def _tail(lines, n=DETAIL_LINES):
+    return list(lines[-n:])
+
+
+def program_cases(run, doc=None):
+    """Cases for one ProgramRun (see execute.py)."""
+    pid = run.program.id
+    if doc is None:
+        times = run.stdout_times
+        doc = ktap.parse(run.stdout_lines,
+                         times if len(times) == len(run.stdout_lines) else None)
+    cases = []
+    names = set()
+    prev = 0.0
+    for path, r in doc.walk():
+        name = "/".join(p.replace("/", "\\/") for p in path)
+        base, k = name, 2
+        while name in names:
+            name = "%s [%d]" % (base, k)
+            k += 1
+        names.add(name)
+        outcome = r.outcome
+        details = _tail(r.diagnostics)
+        if r.children is not None and r.children.problems:
+            details += ["nested output: " + p for p in r.children.problems]
+            if outcome == "pass":
+                outcome = "fail"
+        dur = None
+        if r.when is not None and len(path) == 1:
+            dur = round(max(0.0, r.when - prev), 3)
+            prev = r.when
+        reason = r.reason or r.note
+        if not reason and outcome == "fail" and r.diagnostics:
+            # kselftest programs say why just before "not ok".
+            reason = r.diagnostics[-1].lstrip("# ").strip()
+        cases.append(Case(id="%s::%s" % (pid, name), program=pid, name=name,
+                          outcome=outcome, reason=reason,
+                          details=details, number=r.number, duration_s=dur))
+    outcome, reason, details = program_verdict(run, doc)
+    cases.append(Case(id=pid, program=pid, name="", outcome=outcome,
+                      reason=reason, details=details,
+                      duration_s=run.duration_s))
+    return cases
+
+
+def _output_tail(run):
+    out = ["stdout (last lines):"] + ["  " + l for l in _tail(run.stdout_lines)]
+    if run.stderr_text.strip():
+        out += ["stderr (last lines):"] + ["  " + l for l in _tail(
+            run.stderr_text.splitlines())]
+    return out
+
+
+def program_verdict(run, doc):
+    """(outcome, reason, details) for the program as a whole."""
+    if run.status in ("missing", "not-executable", "spawn-error",
+                      "interrupted", "lost"):
+        return "error", run.error, _output_tail(run) if run.stdout_lines else []
+    if run.status == "timeout":
+        return "timeout", run.error, _output_tail(run)
+    if run.status == "signaled":
+        return "fail", run.error, _output_tail(run)
+
+    if run.leftover:
+        return "fail", ("exited (%s) but left a process outside its "
+                        "process group holding its stdout/stderr open; "
+                        "the program must reap what it starts"
+                        % run.returncode), _output_tail(run)
+    failed = [r for r in doc.results if r.outcome in FAILING]
+    problems = list(doc.problems)
+    rc = run.returncode
+    if not doc.structured:
+        what = ("empty stdout" if not run.stdout_lines else
+                "%d line(s) of stdout, none of them KTAP"
+                % len(run.stdout_lines))
+        if rc == KSFT_SKIP:
+            return "skip", "exit 4 (skip) with no KTAP output", _output_tail(run)
+        return "fail", "no KTAP output (%s), exit %d" % (what, rc), \
+            _output_tail(run)
+    # Numbering and a missing plan are worth a note, not a failure.
+    fatal = [p for p in problems if not p.startswith(("line ", "no plan"))]
+    notes = [p for p in problems if p not in fatal]
+    details = ["KTAP: " + p for p in problems]
+    if fatal:
+        return "fail", "bad KTAP stream: %s; exit %d" % (
+            "; ".join(fatal), rc), details + _output_tail(run)
+
+    if rc == KSFT_PASS:
+        if failed:
+            first = failed[0]
+            return "fail", "exit 0 after %s %s (%s)" % (
+                "not ok" if not first.ok else "ok", first.name,
+                first.outcome), details
+        if doc.skipped_whole:
+            return "skip", doc.plan_reason or "1..0 # SKIP", details
+        return "pass", "; ".join(notes), details
+    if rc == KSFT_FAIL:
+        if failed:
+            return "fail", "exit 1: %d test(s) failed: %s" % (
+                len(failed), ", ".join(r.name for r in failed[:5])), details
+        return "fail", "exit 1 but no failing result; last words: %s" % (
+            _last_words(run, doc)), details + _output_tail(run)
+    if failed:
+        return "fail", "exit %d after %d failing result(s): %s" % (
+            rc, len(failed), ", ".join(r.name for r in failed[:5])), details
+    if rc == KSFT_SKIP:
+        return "skip", _skip_reason(run, doc), details
+    if rc == KSFT_XFAIL:
+        return "xfail", _last_words(run, doc), details
+    if rc == KSFT_XPASS:
+        return "xpass", _last_words(run, doc), details
+    return "fail", "exit %d is not a kselftest exit code (0 pass, 1 fail, "\
+        "2 xfail, 3 xpass, 4 skip); last words: %s" % (
+            rc, _last_words(run, doc)), details + _output_tail(run)
+
+
+def _skip_reason(run, doc):
+    if doc.plan_directive == "SKIP" and doc.plan_reason:
+        return doc.plan_reason
+    skips = [r for r in doc.results if r.outcome == "skip"]
+    if skips and (skips[-1].reason or skips[-1].description):
+        return skips[-1].reason or skips[-1].description
+    return _last_words(run, doc)
+
+
+def _last_words(run, doc):
+    for line in reversed(doc.diagnostics or run.stdout_lines or
+                         run.stderr_text.splitlines()):
+        line = line.strip().lstrip("#").strip()
+        if line and not line.startswith("Totals:"):
+            return line
+    return "(no output)"
+
+
+def exit_status(cases, bisect=False, interrupted=False):
+    """0 good / 1 bad; with bisect 125 when nothing could be tested."""
+    outs = [c.outcome for c in cases]
+    bad = any(o in ("fail", "timeout", "xpass") for o in outs)
+    if bisect:
+        if interrupted:
+            return 125
+        if bad:
+            return 1
+        if "error" in outs or not any(o in ("pass", "xfail") for o in outs):
+            return 125
+        return 0
+    return 1 if bad or "error" in outs or interrupted else 0

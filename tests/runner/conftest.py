@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Shared helpers for the runner's own tests."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+RUNNER = os.path.join(TOP, "runner")
+PROGS = os.path.join(HERE, "fixtures", "progs")
+UPSTREAM = os.path.join(HERE, "fixtures", "upstream")
+
+if RUNNER not in sys.path:
+    sys.path.insert(0, RUNNER)
+
+
+@pytest.fixture(scope="session")
+def c_fixtures(tmp_path_factory):
+    """Directory holding the compiled C fixtures: the one make built
+    (DESCTEST_RUNNER_FIXTURES), else built here."""
+    built = os.environ.get("DESCTEST_RUNNER_FIXTURES")
+    if built:
+        return built
+    cc = shutil.which(os.environ.get("CC", "cc"))
+    if not cc:
+        pytest.skip("no C compiler to build the C fixtures; install gcc "
+                    "or run through make runner_selftest")
+    out = tmp_path_factory.mktemp("cfix")
+    for src in os.listdir(PROGS):
+        if src.endswith(".c"):
+            subprocess.run([cc, "-O2", "-o", str(out / src[:-2]),
+                            os.path.join(PROGS, src)], check=True)
+    return str(out)
+
+
+@pytest.fixture
+def make_output(tmp_path, c_fixtures):
+    """make_output(["pass.sh", "segv", ...], timeout=5, extra="") builds a
+    throwaway OUTPUT with kselftest-list.txt ("fx:progs/NAME") and a
+    settings file; returns (output, settings)."""
+    def make(names, timeout=5, extra="", collection="fx"):
+        out = tmp_path / "out"
+        (out / "progs").mkdir(parents=True, exist_ok=True)
+        for n in names:
+            src = os.path.join(PROGS, n)
+            if not os.path.exists(src):
+                src = os.path.join(c_fixtures, n)
+            if os.path.exists(src):
+                shutil.copy2(src, out / "progs" / n)
+        (out / "kselftest-list.txt").write_text(
+            "".join("%s:progs/%s\n" % (collection, n) for n in names))
+        settings = tmp_path / "settings"
+        settings.write_text("# test settings\ntimeout=%d\n%s" % (timeout,
+                                                                 extra))
+        return str(out), str(settings)
+    return make
+
+
+def run_cli(*args, timeout=120, **kw):
+    env = dict(os.environ, PYTHONPATH=RUNNER, NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "desctest_runner"] +
+                          [str(a) for a in args], capture_output=True,
+                          text=True, env=env, timeout=timeout, **kw)
+
+
+@pytest.fixture
+def cli():
+    return run_cli

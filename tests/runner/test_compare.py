@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""compare A B: regressions table and exit status."""
+
+import json
+
+from desctest_runner import compare
+
+
+def results(tmp_path, name, outcomes):
+    tests = []
+    for i, (tid, o) in enumerate(outcomes.items(), 1):
+        prog, _, sub = tid.partition("::")
+        tests.append({"id": tid, "program": prog, "name": sub, "number": i,
+                      "outcome": o, "reason": "why " + o})
+    d = tmp_path / name
+    d.mkdir()
+    (d / "results.json").write_text(json.dumps({"run_id": name,
+                                                "tests": tests}))
+    return d
+
+
+A = {"p:a::one": "pass", "p:a::two": "fail", "p:a::three": "pass",
+     "p:a::gone": "pass", "p:a": "fail"}
+B = {"p:a::one": "fail", "p:a::two": "pass", "p:a::three": "skip",
+     "p:a::new": "pass", "p:a": "fail"}
+
+
+def test_classify():
+    def data(o):
+        return {"tests": [{"id": k, "program": "p:a", "name": k[5:],
+                           "number": None, "outcome": v} for k, v in
+                          o.items()]}
+    rows = compare.classify(data(A), data(B))
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        ("regression", "p:a::one", "pass", "fail"),
+        ("fixed", "p:a::two", "fail", "pass"),
+        ("newly skipped", "p:a::three", "pass", "skip"),
+        ("appeared", "p:a::new", "-", "pass"),
+        ("disappeared", "p:a::gone", "pass", "-")]
+
+
+def test_cli_exit_status(cli, tmp_path):
+    a = results(tmp_path, "a", A)
+    b = results(tmp_path, "b", B)
+    p = cli("compare", a, b / "results.json")
+    assert p.returncode == 1
+    assert any(l.split()[:2] == ["regression", "p:a::one"]
+               for l in p.stdout.splitlines())
+    assert any(l.split()[:2] == ["disappeared", "p:a::gone"]
+               for l in p.stdout.splitlines())
+    assert "1 regression(s), 1 fixed" in p.stdout
+    p = cli("compare", b, b)
+    assert p.returncode == 0
+    assert "no differences" in p.stdout
+
+
+def test_skip_renames_are_matched_by_number(tmp_path):
+    # kselftest names a skipped result by its reason: "ok 2 # SKIP why".
+    a = {"tests": [{"id": "p::b", "program": "p", "name": "b", "number": 2,
+                    "outcome": "pass"}]}
+    b = {"tests": [{"id": "p::no kvm", "program": "p", "name": "no kvm",
+                    "number": 2, "outcome": "skip"}]}
+    rows = compare.classify(a, b)
+    assert [r[0] for r in rows] == ["newly skipped"]
+
+
+def test_bad_input(cli, tmp_path):
+    p = cli("compare", tmp_path / "x", tmp_path / "y")
+    assert p.returncode == 2
+    assert "not found" in p.stderr

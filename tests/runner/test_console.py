@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""import-console: a VM's framed console log filed like a local run."""
+
+import json
+import os
+
+from conftest import HERE
+
+LOGS = os.path.join(HERE, "fixtures", "console")
+
+
+def imp(cli, tmp_path, log, *extra):
+    # A relative log path, as people type it.
+    p = cli("import-console", "--results", tmp_path / "results", "--label",
+            "vm-test", log, *extra, cwd=LOGS)
+    with open(tmp_path / "results" / "latest" / "results.json") as f:
+        return p, json.load(f)
+
+
+def test_complete_log(cli, tmp_path):
+    p, data = imp(cli, tmp_path, "complete.log")
+    assert p.returncode == 1, p.stderr
+    assert data["label"] == "vm-test"
+    assert data["machine"]["kernel"] == "6.12.57-amd64"
+    assert data["machine"]["cpu"] == "QEMU Virtual CPU version 2.5+"
+    assert data["machine"]["kvm"] == "kvm_amd"
+    progs = {x["id"]: x for x in data["programs"]}
+    assert list(progs) == ["desc:gdt/gdt_base", "desc:kvm/sregs",
+                           "desc:gdt/crashes"]
+    assert progs["desc:gdt/gdt_base"]["outcome"] == "fail"
+    assert progs["desc:gdt/gdt_base"]["duration_s"] == 0.012
+    assert progs["desc:kvm/sregs"]["outcome"] == "skip"
+    assert progs["desc:gdt/crashes"]["signal"] == "SIGSEGV"
+    tests = {t["id"]: t for t in data["tests"]}
+    assert tests["desc:gdt/gdt_base::tss descriptor base"]["outcome"] == \
+        "fail"
+    assert "WANTED 0xfffffe7cf8d65000" in tests[
+        "desc:gdt/gdt_base::tss descriptor base"]["reason"]
+    raw = tmp_path / "results" / "latest" / progs["desc:kvm/sregs"]["stdout"]
+    assert "1..0 # SKIP" in raw.read_text()
+    assert "ok 2 desc:kvm/sregs # SKIP /dev/kvm missing" in p.stdout
+
+
+def test_missing_done_is_an_error_with_the_console_tail(cli, tmp_path):
+    p, data = imp(cli, tmp_path, "panic.log", "--bisect")
+    assert p.returncode == 125      # the run could not finish: untestable
+    assert data["machine"]["kernel"] == "6.1.0-27-amd64"
+    progs = {x["id"]: x for x in data["programs"]}
+    assert progs["desc:gdt/gdt_base"]["outcome"] == "pass"
+    lost = progs["desc:tss/ltr_reload"]
+    assert lost["outcome"] == "error" and "no DESCTEST-END" in lost["reason"]
+    tests = {t["id"]: t for t in data["tests"]}
+    assert tests["desc:tss/ltr_reload::ltr of a fresh TSS"]["outcome"] == \
+        "pass"
+    boot = tests["console:panic.log"]
+    assert boot["outcome"] == "error"
+    assert "no DESCTEST-DONE" in boot["reason"]
+    assert any("Kernel panic" in l for l in boot["details"])
+    copy = tmp_path / "results" / "latest" / progs["console:panic.log"][
+        "stdout"]
+    with open(os.path.join(LOGS, "panic.log")) as f:
+        assert copy.read_text() == f.read()
+
+
+def test_missing_log_is_one_line(cli, tmp_path):
+    p = cli("import-console", "--results", tmp_path / "r", "--label", "x",
+            tmp_path / "nope.log")
+    assert p.returncode == 2
+    assert "not found" in p.stderr and p.stderr.count("\n") == 1

@@ -1,0 +1,207 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The KTAP parser on the formats kselftest programs and runners print."""
+
+from desctest_runner import ktap
+
+
+def parse(text):
+    return ktap.parse_text(text)
+
+
+def outcomes(doc):
+    return [(r.name, r.outcome) for r in doc.results]
+
+
+def test_headers_all_accepted():
+    for head in ("TAP version 13", "TAP version 14", "KTAP version 1"):
+        d = parse(head + "\n1..1\nok 1 a\n")
+        assert d.version == head.replace(" version", "")
+        assert d.problems == []
+        assert outcomes(d) == [("a", "pass")]
+
+
+def test_plan_zero_skip():
+    d = parse("TAP version 13\n1..0 # SKIP /dev/kvm missing\n")
+    assert d.plan == 0 and d.skipped_whole
+    assert d.plan_reason == "/dev/kvm missing"
+    assert d.problems == []
+
+
+def test_directives():
+    d = parse("""KTAP version 1
+1..9
+ok 1 a # SKIP no vmx
+ok 2 # XFAIL helper sign-extends
+ok 3 c # XPASS
+not ok 4 d # TIMEOUT 45 seconds
+not ok 5 # error could not map memory
+not ok 6 f # TODO not written yet
+ok 7 g # TODO not written yet
+not ok 8 h # exit=1
+ok 9 i #  plain message
+""")
+    assert outcomes(d) == [
+        ("a", "skip"), ("helper sign-extends", "xfail"), ("c", "xpass"),
+        ("d", "timeout"), ("could not map memory", "error"),
+        ("f", "xfail"), ("g", "xpass"), ("h", "fail"), ("i", "pass")]
+    assert d.results[0].reason == "no vmx"
+    assert d.results[3].reason == "45 seconds"
+    assert d.results[7].note == "exit=1"
+    assert d.results[8].note == "plain message"
+    assert d.problems == []
+
+
+def test_hash_inside_description_is_not_a_directive():
+    d = parse("1..1\nok 1 check #GP(0) delivery\n")
+    r = d.results[0]
+    assert (r.description, r.directive) == ("check #GP(0) delivery", None)
+
+
+def test_totals_agree_and_disagree():
+    good = parse("""TAP version 13
+1..4
+ok 1 a
+not ok 2 b
+ok 3 # SKIP c
+ok 4 # XFAIL d
+# Totals: pass:1 fail:1 xfail:1 xpass:0 skip:1 error:0
+""")
+    assert good.totals == {"pass": 1, "fail": 1, "xfail": 1, "xpass": 0,
+                           "skip": 1, "error": 0}
+    assert good.problems == []
+    bad = parse("1..1\nok 1 a\n# Totals: pass:0 fail:1 xfail:0 xpass:0 "
+                "skip:0 error:0\n")
+    assert "# Totals says pass:0 but 1 counted" in bad.problems
+    assert "# Totals says fail:1 but 0 counted" in bad.problems
+
+
+def test_stopped_mid_stream_and_extra_results():
+    assert parse("1..3\nok 1 a\n").problems == [
+        "stopped mid-stream: plan 1..3 but 1 result(s)"]
+    assert parse("1..1\nok 1 a\nok 2 b\n").problems == [
+        "plan 1..1 but 2 result(s)"]
+
+
+def test_bail_out_stops_parsing():
+    d = parse("1..3\nok 1 a\nBail out! no /dev/kvm\nok 2 b\n")
+    assert d.bail_out == "no /dev/kvm"
+    assert len(d.results) == 1
+    assert d.problems[0] == "Bail out! no /dev/kvm"
+
+
+def test_numbering_problem_reported():
+    d = parse("1..2\nok 1 a\nok 3 b\n")
+    assert d.problems == ["line 3: result numbered 3, expected 2"]
+
+
+def test_diagnostics_attach_to_the_next_result():
+    d = parse("1..1\n# base SEEN 0x1 WANTED 0x2\nnot ok 1 base\n")
+    assert d.results[0].diagnostics == ["base SEEN 0x1 WANTED 0x2"]
+    assert d.results[0].children is None
+
+
+def test_indented_subtests():
+    d = parse("""KTAP version 1
+1..2
+    KTAP version 1
+    # Subtest: gdt
+    1..2
+    ok 1 base
+    not ok 2 limit
+not ok 1 gdt
+    KTAP version 1
+    1..1
+    ok 1 only
+ok 2 idt
+""")
+    assert outcomes(d) == [("gdt", "fail"), ("idt", "pass")]
+    assert outcomes(d.results[0].children) == [("base", "pass"),
+                                               ("limit", "fail")]
+    assert d.results[0].children.subtest_name == "gdt"
+    assert [("/".join(p), r.outcome) for p, r in d.walk()] == [
+        ("gdt/base", "pass"), ("gdt/limit", "fail"), ("gdt", "fail"),
+        ("idt/only", "pass"), ("idt", "pass")]
+    assert d.problems == []
+
+
+def test_prefixed_nesting_like_the_kselftest_runner():
+    d = parse("""TAP version 13
+1..2
+# timeout set to 45
+# selftests: kvm: one
+# TAP version 13
+# 1..2
+# # checking
+# ok 1 a
+# not ok 2 b
+# # Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0
+not ok 1 selftests: kvm: one # exit=1
+# timeout set to 45
+# selftests: kvm: two
+# plain text, no KTAP
+ok 2 selftests: kvm: two
+""")
+    one, two = d.results
+    assert one.outcome == "fail" and one.note == "exit=1"
+    assert outcomes(one.children) == [("a", "pass"), ("b", "fail")]
+    assert one.children.totals["fail"] == 1
+    assert one.children.problems == []
+    assert two.children is None
+    assert "plain text, no KTAP" in two.diagnostics
+
+
+def test_prefixer_late_lines_after_the_parent_result():
+    # The prefixer runs in its own pipe stage: a child's last lines can
+    # arrive after the runner already printed the parent's result.
+    d = parse("""TAP version 13
+1..2
+# timeout set to 45
+# selftests: kvm: one
+# TAP version 13
+# 1..2
+# ok 1 a
+ok 1 selftests: kvm: one
+# ok 2 b
+# # Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0
+# timeout set to 45
+# selftests: kvm: two
+# TAP version 13
+# 1..1
+# ok 1 c
+ok 2 selftests: kvm: two
+# # Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0
+""")
+    one, two = d.results
+    assert outcomes(one.children) == [("a", "pass"), ("b", "pass")]
+    assert one.children.totals["pass"] == 2
+    assert one.children.problems == []
+    assert outcomes(two.children) == [("c", "pass")]
+    assert two.children.totals["pass"] == 1
+    assert two.children.problems == []
+    assert d.problems == []
+
+
+def test_garbage_has_no_structure():
+    d = ktap.parse(["Segmentation fault", "\x01\x02 junk", ""])
+    assert not d.structured
+    assert d.other_lines == ["Segmentation fault", "\x01\x02 junk"]
+
+
+def test_times_are_kept():
+    d = ktap.parse(["1..2", "ok 1 a", "ok 2 b"], times=[0.0, 0.5, 1.25])
+    assert [r.when for r in d.results] == [0.5, 1.25]
+
+
+def test_structural_lines():
+    for line in ("ok 1 a", "not ok 2", "1..3", "KTAP version 1",
+                 "# ok 1 nested", "# # Totals: pass:1", "    ok 1 x",
+                 "Bail out!", "# Subtest: gdt", "# 1..0 # SKIP why"):
+        assert ktap.structural(line), line
+    for line in ("# base SEEN 0x1", "[RUN] thing", "okay", "# [OK] fine"):
+        assert not ktap.structural(line), line
+
+
+def test_indented_text_that_is_not_ktap_stays_a_diagnostic():
+    d = parse("1..1\n# assertion failed\n    at gdt.c:42\nnot ok 1 gdt\n")
+    assert d.results[0].children is None
+    assert d.results[0].diagnostics == ["assertion failed", "at gdt.c:42"]

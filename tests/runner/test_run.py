@@ -1,0 +1,241 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""`run` end to end over fixture programs that pass, fail, skip, xfail,
+crash, hang, print garbage or stop mid-stream."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+from desctest_runner import ktap
+
+from conftest import RUNNER
+
+ALL = ["pass.sh", "fail.sh", "skip.sh", "xfail.sh", "crash.sh", "segv",
+       "hang.sh", "garbage.sh", "midstream.sh", "zero_after_fail.sh",
+       "totals_wrong.sh", "bail.sh", "stderr_noise.sh", "missing"]
+
+WANT = {
+    "pass.sh": "pass", "fail.sh": "fail", "skip.sh": "skip",
+    "xfail.sh": "pass", "crash.sh": "fail", "segv": "fail",
+    "hang.sh": "timeout", "garbage.sh": "fail", "midstream.sh": "fail",
+    "zero_after_fail.sh": "fail", "totals_wrong.sh": "fail",
+    "bail.sh": "fail", "stderr_noise.sh": "pass", "missing": "error",
+}
+
+
+def run(cli, tmp_path, output, settings, *extra):
+    return cli("run", "--output", output, "--settings", settings,
+               "--results", tmp_path / "results", "--ksrc", "", *extra)
+
+
+def latest(tmp_path):
+    d = tmp_path / "results" / "latest"
+    with open(d / "results.json") as f:
+        return d, json.load(f)
+
+
+def test_every_kind_of_program(cli, make_output, tmp_path):
+    output, settings = make_output(ALL, timeout=3)
+    p = run(cli, tmp_path, output, settings, "-j", "2")
+    assert p.returncode == 1, p.stderr
+    d, data = latest(tmp_path)
+    assert data["complete"] and not data["interrupted"]
+    assert data["engine"] == "pytest"
+    progs = {x["path"].split("/")[-1]: x for x in data["programs"]}
+    assert {k: v["outcome"] for k, v in progs.items()} == WANT
+    tests = {t["id"]: t for t in data["tests"]}
+    assert tests["fx:progs/fail.sh::base"]["outcome"] == "fail"
+    assert "SEEN 0xfffffffff8d65000" in tests["fx:progs/fail.sh::base"][
+        "reason"]
+    assert tests["fx:progs/fail.sh::no second CPU to test on"][
+        "outcome"] == "skip"
+    assert tests["fx:progs/xfail.sh::buggy helper sign-extends base2"][
+        "outcome"] == "xfail"
+    assert tests["fx:progs/crash.sh::before the crash"]["outcome"] == "pass"
+    assert progs["crash.sh"]["signal"] == "SIGSEGV"
+    assert progs["segv"]["signal"] == "SIGSEGV"
+    assert "exit 0 after not ok" in progs["zero_after_fail.sh"]["reason"]
+    assert "stopped mid-stream" in progs["midstream.sh"]["reason"]
+    assert "no KTAP output" in progs["garbage.sh"]["reason"]
+    assert "Totals says" in progs["totals_wrong.sh"]["reason"]
+    assert "Bail out!" in progs["bail.sh"]["reason"]
+    assert "missing" in progs["missing"]["reason"]
+    assert progs["hang.sh"]["status"] == "timeout"
+    # Raw output kept per program, stdout and stderr apart.
+    noise = progs["stderr_noise.sh"]
+    assert "warning: something on stderr" in (d / noise["stderr"]).read_text()
+    assert "ok 1 quiet" in (d / noise["stdout"]).read_text()
+    assert "something on stderr" not in (d / noise["stdout"]).read_text()
+    # The KTAP stream on stdout: one result per program, plan first.
+    lines = p.stdout.splitlines()
+    assert lines[:2] == ["KTAP version 1", "1..%d" % len(ALL)]
+    assert sum(1 for l in lines if l.startswith(("ok ", "not ok "))) == \
+        len(ALL)
+    assert any(l.startswith("not ok") and "fx:progs/hang.sh # TIMEOUT" in l
+               for l in lines)
+    assert any(l.startswith("ok") and "fx:progs/skip.sh # SKIP /dev/kvm "
+               "missing" in l for l in lines)
+    # The stream reads back: every program a result, its KTAP nested.
+    doc = ktap.parse(lines)
+    assert doc.version == "KTAP 1" and len(doc.results) == len(ALL)
+    back = {r.description.split("/")[-1]: r for r in doc.results}
+    assert back["fail.sh"].children.totals["fail"] == 1
+    assert back["hang.sh"].outcome == "timeout"
+    assert back["skip.sh"].outcome == "skip"
+    # junit.xml and summary.md exist and say the same.
+    root = ET.parse(d / "junit.xml").getroot()
+    assert int(root.get("tests")) == len(data["tests"])
+    summary = (d / "summary.md").read_text()
+    assert "**FAILED**" in summary and "fx:progs/hang.sh" in summary
+
+
+def test_outcomes_come_from_pytest_reports(cli, make_output, tmp_path):
+    output, settings = make_output(["fail.sh", "xfail.sh", "skip.sh"])
+    run(cli, tmp_path, output, settings)
+    _, data = latest(tmp_path)
+    c = data["counts"]
+    # fail.sh: good, base, skip, [program]; xfail.sh: 2 + program;
+    # skip.sh: program only.
+    assert c == {"pass": 3, "fail": 2, "skip": 2, "xfail": 1, "xpass": 0,
+                 "timeout": 0, "error": 0}
+
+
+def test_all_good_exits_zero(cli, make_output, tmp_path):
+    output, settings = make_output(["pass.sh", "skip.sh", "xfail.sh"])
+    p = run(cli, tmp_path, output, settings)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[-1] == \
+        "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:1 error:0"
+
+
+def test_bisect_exit_codes(cli, make_output, tmp_path):
+    output, settings = make_output(["pass.sh", "skip.sh"])
+    assert run(cli, tmp_path, output, settings, "--bisect").returncode == 0
+    output, settings = make_output(["pass.sh", "fail.sh"])
+    assert run(cli, tmp_path, output, settings, "--bisect").returncode == 1
+    output, settings = make_output(["skip.sh"])
+    assert run(cli, tmp_path, output, settings, "--bisect").returncode == 125
+    output, settings = make_output(["pass.sh", "missing"])
+    assert run(cli, tmp_path, output, settings, "--bisect").returncode == 125
+    p = run(cli, tmp_path, str(tmp_path / "nowhere"), settings, "--bisect")
+    assert p.returncode == 125
+    assert "kselftest-list.txt not found" in p.stderr
+
+
+def test_bad_input_is_one_clear_line(cli, make_output, tmp_path):
+    output, settings = make_output(["pass.sh"])
+    p = run(cli, tmp_path, str(tmp_path / "nowhere"), settings)
+    assert p.returncode == 2
+    assert p.stderr.count("\n") == 1 and "make all" in p.stderr
+    with open(settings, "a") as f:
+        f.write("timeout=soon\n")
+    p = run(cli, tmp_path, output, settings)
+    assert p.returncode == 2
+    assert "cannot read 'timeout=soon'" in p.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def test_filter_and_per_program_timeout(cli, make_output, tmp_path):
+    output, settings = make_output(["pass.sh", "hang.sh"], timeout=60,
+                                   extra="progs/hang.sh.timeout=1\n")
+    p = run(cli, tmp_path, output, settings, "--filter", "*hang*")
+    _, data = latest(tmp_path)
+    assert [x["path"] for x in data["programs"]] == ["progs/hang.sh"]
+    assert data["programs"][0]["outcome"] == "timeout"
+    assert data["programs"][0]["timeout_s"] == 1
+    assert p.returncode == 1
+
+
+def test_hang_leaves_no_process_behind(cli, make_output, tmp_path):
+    output, settings = make_output(["hang.sh"], timeout=1)
+    run(cli, tmp_path, output, settings)
+    # hang.sh wrote its background child's pid in its directory (the cwd
+    # the runner gave it); the group kill must have taken the child too.
+    pid = int((tmp_path / "out" / "progs" / "hang.child-pid").read_text())
+    time.sleep(0.2)
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        state = "gone"
+    assert state in ("gone", "Z"), "hang.sh's child %d survived" % pid
+
+
+def test_nothing_overwritten_and_latest_moves(cli, make_output, tmp_path):
+    output, settings = make_output(["pass.sh"])
+    run(cli, tmp_path, output, settings)
+    first = os.readlink(tmp_path / "results" / "latest")
+    run(cli, tmp_path, output, settings)
+    second = os.readlink(tmp_path / "results" / "latest")
+    assert first != second
+    runs = sorted(p for p in os.listdir(tmp_path / "results")
+                  if p != "latest")
+    assert runs == sorted([first, second])
+
+
+def test_ctrl_c_keeps_what_was_collected(make_output, tmp_path):
+    output, settings = make_output(["pass.sh", "hang.sh", "fail.sh"],
+                                   timeout=60)
+    env = dict(os.environ, PYTHONPATH=RUNNER, NO_COLOR="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desctest_runner", "run", "--output", output,
+         "--settings", settings, "--results", str(tmp_path / "results")],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    res = tmp_path / "results"
+    deadline = time.monotonic() + 30
+    # Wait until pass.sh is filed and hang.sh runs.
+    while time.monotonic() < deadline:
+        runs = [p for p in res.glob("*/results.json")] if res.exists() else []
+        if runs and json.loads(runs[0].read_text())["programs"]:
+            break
+        time.sleep(0.1)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1, err
+    _, data = latest(tmp_path)
+    assert data["interrupted"] and not data["complete"]
+    progs = {x["path"]: x for x in data["programs"]}
+    assert progs["progs/pass.sh"]["outcome"] == "pass"
+    assert progs["progs/hang.sh"]["status"] == "interrupted"
+    assert progs["progs/fail.sh"]["status"] == "interrupted"
+    assert "interrupted" in err
+
+
+def test_endless_diagnostics_keep_the_results(cli, make_output, tmp_path):
+    output, settings = make_output(["chatty.sh"], timeout=60)
+    p = run(cli, tmp_path, output, settings)
+    assert p.returncode == 1
+    d, data = latest(tmp_path)
+    tests = {t["id"]: t["outcome"] for t in data["tests"]}
+    assert tests == {"fx:progs/chatty.sh::after the noise": "pass",
+                     "fx:progs/chatty.sh::last": "fail",
+                     "fx:progs/chatty.sh": "fail"}
+    prog = data["programs"][0]
+    assert prog["ktap_problems"] == []
+    raw = (d / prog["stdout"]).read_text().splitlines()
+    assert len(raw) == 150005
+    assert "more diagnostic line(s) in the raw stdout file" in p.stdout
+
+
+def test_process_escaping_its_group_is_a_failure(cli, make_output, tmp_path):
+    output, settings = make_output(["escape.sh"], timeout=30)
+    t0 = time.monotonic()
+    p = run(cli, tmp_path, output, settings)
+    pidfile = tmp_path / "out" / "progs" / "escape.child-pid"
+    try:
+        assert time.monotonic() - t0 < 20, "runner waited for the escapee"
+        assert p.returncode == 1
+        _, data = latest(tmp_path)
+        prog = data["programs"][0]
+        assert prog["outcome"] == "fail"
+        assert "left a process outside its process group" in prog["reason"]
+    finally:
+        try:
+            os.kill(int(pidfile.read_text()), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass

@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The whole-program check: kselftest exit codes against the KTAP."""
+
+import pytest
+
+from desctest_runner import verdict
+from desctest_runner.config import Program
+from desctest_runner.execute import ProgramRun
+
+
+def prog_case(text, rc, status="exited"):
+    run = ProgramRun(Program("c", "p", 5), status=status, returncode=rc)
+    run.stdout_lines = text.splitlines()
+    cases = verdict.program_cases(run)
+    return cases[-1]
+
+
+OK2 = "TAP version 13\n1..2\nok 1 a\nok 2 b\n"
+FAIL = "TAP version 13\n1..1\nnot ok 1 a\n"
+
+
+@pytest.mark.parametrize("text,rc,outcome,words", [
+    (OK2, 0, "pass", ""),
+    (OK2, 1, "fail", "exit 1 but no failing result"),
+    (FAIL, 1, "fail", "exit 1: 1 test(s) failed: a"),
+    (FAIL, 0, "fail", "exit 0 after not ok a"),
+    (FAIL, 4, "fail", "exit 4 after 1 failing result"),
+    ("TAP version 13\n1..0 # SKIP no /dev/kvm\n", 4, "skip", "no /dev/kvm"),
+    ("# cannot open /dev/kvm: load kvm_amd\n", 4, "skip",
+     "exit 4 (skip) with no KTAP output"),
+    ("TAP version 13\n1..1\nok 1 # SKIP vmx missing\n", 4, "skip",
+     "vmx missing"),
+    (OK2, 2, "xfail", ""),
+    (OK2, 3, "xpass", ""),
+    (OK2, 255, "fail", "exit 255 is not a kselftest exit code"),
+    ("", 0, "fail", "no KTAP output (empty stdout)"),
+    ("TAP version 13\n1..1\nok 1 a\n# Totals: pass:0 fail:0 xfail:0 "
+     "xpass:0 skip:0 error:0\n", 0, "fail", "Totals says pass:0"),
+])
+def test_program_verdict(text, rc, outcome, words):
+    c = prog_case(text, rc)
+    assert c.outcome == outcome, c.reason
+    assert words in c.reason
+
+
+def test_status_beats_exit_code():
+    assert prog_case(OK2, -11, "signaled").outcome == "fail"
+    assert prog_case(OK2, -15, "timeout").outcome == "timeout"
+    assert prog_case("", None, "missing").outcome == "error"
+
+
+def test_subtests_keep_their_outcomes_when_the_program_dies():
+    run = ProgramRun(Program("c", "p", 5), status="signaled", returncode=-11,
+                     signal="SIGSEGV", error="crashed: killed by SIGSEGV")
+    run.stdout_lines = ["TAP version 13", "1..3", "ok 1 a",
+                        "# SEEN 0x1 WANTED 0x2", "not ok 2 b"]
+    cases = verdict.program_cases(run)
+    assert [(c.name, c.outcome) for c in cases] == [
+        ("a", "pass"), ("b", "fail"), ("", "fail")]
+    assert cases[1].reason == "SEEN 0x1 WANTED 0x2"
+    assert cases[2].reason == "crashed: killed by SIGSEGV"
+
+
+def test_duplicate_names_stay_apart():
+    run = ProgramRun(Program("c", "p", 5), returncode=0)
+    run.stdout_lines = ["1..2", "ok 1 same", "ok 2 same"]
+    assert [c.id for c in verdict.program_cases(run)] == [
+        "c:p::same", "c:p::same [2]", "c:p"]
+
+
+def test_exit_status():
+    def cs(*outs):
+        return [verdict.Case(id=str(i), program="p", name="", outcome=o)
+                for i, o in enumerate(outs)]
+    assert verdict.exit_status(cs("pass", "skip", "xfail")) == 0
+    assert verdict.exit_status(cs("pass", "fail")) == 1
+    assert verdict.exit_status(cs("pass", "xpass")) == 1
+    assert verdict.exit_status(cs("pass", "error")) == 1
+    assert verdict.exit_status(cs("pass", "skip"), bisect=True) == 0
+    assert verdict.exit_status(cs("pass", "timeout"), bisect=True) == 1
+    assert verdict.exit_status(cs("skip", "skip"), bisect=True) == 125
+    assert verdict.exit_status(cs("pass", "error"), bisect=True) == 125
+    assert verdict.exit_status(cs("pass"), bisect=True,
+                               interrupted=True) == 125

@@ -60,6 +60,16 @@ void oracle_want_sreg(enum oracle_kind k, const struct oracle_desc *d,
 	want->unusable = 0;
 }
 
+int oracle_want_svm_g(struct kvm_segment *want)
+{
+	uint8_t g = want->limit > 0xfffff;
+
+	if (want->g == g)
+		return 0;
+	want->g = g;
+	return 1;
+}
+
 void oracle_want_slot(enum oracle_kind k, const struct oracle_desc *d,
 		      struct dt_sys *want)
 {

@@ -20,6 +20,16 @@ extern "C" {
 void oracle_want_sreg(enum oracle_kind k, const struct oracle_desc *d,
 		      struct kvm_segment *want);
 
+/*
+ * KVM on AMD SVM does not report the G bit the guest loaded: the VMCB
+ * keeps no reliable G (the APM says the CPU does not observe it, and some
+ * virtual CPUs drop it), so KVM synthesizes g = (limit > 0xfffff) when it
+ * reads a segment back (svm_get_segment()).  Rewrite want->g that way;
+ * returns 1 when that changed it.  The scaled limit, compared exactly,
+ * still carries the effect of G.
+ */
+int oracle_want_svm_g(struct kvm_segment *want);
+
 /* The GDT slot image after the load: the CPU marks a TSS busy and a code
  * or data segment accessed; an LDT descriptor stays as it was. */
 void oracle_want_slot(enum oracle_kind k, const struct oracle_desc *d,

@@ -249,6 +249,23 @@ TEST(OracleCheck, GranularLimitIsScaled)
 	EXPECT_TRUE(seen_g1);
 }
 
+TEST(OracleCheck, SvmGIsSynthesizedFromTheScaledLimit)
+{
+	struct kvm_segment want = {};
+
+	want.g = 1;
+	want.limit = 0xfff; // G=1 with a limit field of 0
+	EXPECT_EQ(oracle_want_svm_g(&want), 1);
+	EXPECT_EQ(want.g, 0);
+	want.limit = 0x67; // G=0, small limit: unchanged
+	EXPECT_EQ(oracle_want_svm_g(&want), 0);
+	EXPECT_EQ(want.g, 0);
+	want.g = 1;
+	want.limit = 0xffffffff;
+	EXPECT_EQ(oracle_want_svm_g(&want), 0);
+	EXPECT_EQ(want.g, 1);
+}
+
 TEST(OracleCheck, DiffNamesEveryDifferingFieldInHex)
 {
 	struct oracle_desc d = first_of(ORACLE_GS, 2);

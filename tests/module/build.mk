@@ -18,7 +18,7 @@ MODULE_DIR := $(TOP)/tests/module
 MODULE_SRCS := $(MODULE_DIR)/Kbuild $(MODULE_DIR)/tss_main.c \
 	$(MODULE_DIR)/tss_decode.c $(MODULE_DIR)/tss_decode.h \
 	$(MODULE_DIR)/build-ko.sh \
-	$(TOP)/include/desctest/desc.h
+	$(wildcard $(TOP)/include/desctest/*.h)
 MODULE_LOADER := $(OUTPUT)/module/tss_module_test
 
 TEST_PROGS += module:module/tss_module_test

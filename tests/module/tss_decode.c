@@ -6,6 +6,7 @@
  */
 #include "tss_decode.h"
 #include <desctest/desc.h>
+#include <desctest/prefix_desc64.h>
 
 int dtm_tss_locate(uint16_t gdtr_limit, uint16_t tr, uint64_t *offset)
 {
@@ -39,37 +40,20 @@ void dtm_tss_decode(struct dtm_tss_view *v)
 }
 
 /*
- * The layout and expression KVM selftests used before the fix: the base
- * pieces are unsigned bit-fields narrower than int, so C promotes them to
- * (signed) int; base2 << 24 sets bit 31 whenever base2 >= 0x80 and the
- * int, widened to 64 bits, sign-extends over base3.  The kernel builds
- * with -fno-strict-overflow, so the shift wraps as it does in user space.
- */
-struct dtm_prefix_desc64 {
-	uint16_t limit0;
-	uint16_t base0;
-	unsigned base1 : 8, type : 4, s : 1, dpl : 2, p : 1;
-	unsigned limit1 : 4, avl : 1, l : 1, db : 1, g : 1, base2 : 8;
-	uint32_t base3;
-	uint32_t zero1;
-} __attribute__((packed));
-
-/*
  * Kept out of line and over a struct pointer, the shape of the selftests
  * helper, so that the object holds the expression as that code compiles.
  */
 __attribute__((__noinline__)) static uint64_t
-dtm_prefix_expr(const struct dtm_prefix_desc64 *desc)
+dtm_prefix_expr(const struct dt_prefix_desc64 *desc)
 {
-	return ((uint64_t)desc->base3 << 32) |
-	       (desc->base0 | ((desc->base1) << 16) | ((desc->base2) << 24));
+	return dt_prefix_get_desc64_base(desc);
 }
 
 uint64_t dtm_prefix_base(uint64_t desc_lo, uint64_t desc_hi)
 {
 	union {
 		uint64_t w[2];
-		struct dtm_prefix_desc64 d;
+		struct dt_prefix_desc64 d;
 	} u = { { desc_lo, desc_hi } };
 
 	return dtm_prefix_expr(&u.d);

@@ -23,9 +23,14 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 exec </dev/null >/dev/console 2>&1
 
 # Milliseconds since boot (/proc/uptime counts hundredths of a second).
+# Leading zeros are stripped: shell arithmetic reads "08" as bad octal.
 now_ms() {
 	read -r up _ </proc/uptime
-	echo $(( ${up%.*} * 1000 + 10 * ${up#*.} ))
+	cs=${up%.*}${up#*.}
+	while [ "${#cs}" -gt 1 ] && [ "${cs#0}" != "$cs" ]; do
+		cs=${cs#0}
+	done
+	echo $((cs * 10))
 }
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include "desctest/desc.h"
 
+#define DT_GUEST_POISON 0xa5a5a5a5a5a5a5a5ull
+
 struct dt_guest_regs {
 	struct dt_pseudo_desc gdtr;
 	struct dt_pseudo_desc idtr;
@@ -22,10 +24,14 @@ static inline void dt_guest_read_regs(struct dt_guest_regs *r)
 {
 	asm volatile("sgdt %0" : "=m"(r->gdtr));
 	asm volatile("sidt %0" : "=m"(r->idtr));
-	asm volatile("str %k0" : "=r"(r->tr));
-	asm volatile("sldt %k0" : "=r"(r->ldtr));
-	r->tr &= 0xffff;
-	r->ldtr &= 0xffff;
+	/* Poisoned first: a 32-bit destination must come back as the
+	 * selector with bits 63:16 clear (in 64-bit mode a 32-bit register
+	 * write zero-extends), so a KVM or emulator that writes only 16 bits
+	 * shows up as a wrong value, not as a match. */
+	r->tr = DT_GUEST_POISON;
+	r->ldtr = DT_GUEST_POISON;
+	asm volatile("str %k0" : "+r"(r->tr));
+	asm volatile("sldt %k0" : "+r"(r->ldtr));
 }
 
 /* The guest's own TSS descriptor, found the way system code does it:

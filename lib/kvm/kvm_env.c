@@ -42,6 +42,11 @@ uint64_t dt_vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
 
 	vcpu_run(vcpu);
 	cmd = get_ucall(vcpu, uc);
+	/*
+	 * The framework's assert handler turns a failure into a SKIP when
+	 * errno happens to be EACCES; a stale errno must not hide one.
+	 */
+	errno = 0;
 	if (cmd == UCALL_ABORT)
 		DT_REPORT_GUEST_ASSERT(*uc);
 	if (cmd != UCALL_NONE)
@@ -65,6 +70,7 @@ void dt_vcpu_run_expect(struct kvm_vcpu *vcpu, struct ucall *uc, uint64_t want)
 {
 	uint64_t cmd = dt_vcpu_run_ucall(vcpu, uc);
 
+	errno = 0;
 	TEST_ASSERT(cmd == want, "vCPU %u: ucall %lu, wanted %lu", vcpu->id,
 		    (unsigned long)cmd, (unsigned long)want);
 }

@@ -140,6 +140,7 @@ static inline int umip_table_parse(struct umip_table *t, char *text,
 				   char *err, size_t errlen)
 {
 	char *save = NULL, *line, msg[256];
+	struct umip_row row;
 	int lineno = 0;
 
 	t->n = 0;
@@ -151,19 +152,20 @@ static inline int umip_table_parse(struct umip_table *t, char *text,
 		if (save)
 			*save++ = 0;
 		lineno++;
-		r = umip_parse_line(line, &t->rows[t->n], msg, sizeof(msg));
+		r = umip_parse_line(line, &row, msg, sizeof(msg));
 		if (r < 0) {
 			snprintf(err, errlen, "%.400s:%d: %.200s", t->origin, lineno, msg);
 			return -1;
 		}
 		if (r == 0)
 			continue;
-		t->rows[t->n].line = lineno;
-		if (++t->n == (int)(sizeof(t->rows) / sizeof(t->rows[0]))) {
+		if (t->n == (int)(sizeof(t->rows) / sizeof(t->rows[0]))) {
 			snprintf(err, errlen, "%.400s:%d: more than %d rows", t->origin,
 				 lineno, t->n);
 			return -1;
 		}
+		row.line = lineno;
+		t->rows[t->n++] = row;
 	}
 	if (!t->n) {
 		snprintf(err, errlen, "%.400s: no rows", t->origin);

@@ -15,6 +15,7 @@
  */
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_buf.h>
@@ -28,7 +29,14 @@
 
 #include "tss_decode.h"
 
-#define DTM_REPORT_SIZE (64 * 1024)
+/*
+ * First guess at the report size: a header and, per CPU, the lines of a
+ * CPU whose checks pass with an XFAIL (under 600 bytes).  A report that
+ * outgrows it (diagnostics of failing checks) is formatted again into a
+ * buffer twice the size.
+ */
+#define DTM_REPORT_HEAD 4096
+#define DTM_REPORT_PER_CPU 1024
 
 struct dtm_cpu {
 	struct dtm_tss_view v;
@@ -189,58 +197,84 @@ static bool dtm_check_prefix(struct dtm_ktap *k, int cpu, const struct dtm_cpu *
 	return true;
 }
 
-static int dtm_build_report(void)
+/* Format the report of the CPUs in mask into buf; false if it did not fit. */
+static bool dtm_format(char *buf, size_t size, struct dtm_cpu *cpus,
+		       const struct cpumask *mask, unsigned int ncpus,
+		       size_t *len)
 {
-	struct dtm_cpu *cpus;
 	struct dtm_ktap k = { };
-	unsigned int ncpus, wrong = 0;
-	int cpu, ret = 0;
+	unsigned int wrong = 0;
+	int cpu;
 
-	cpus = kcalloc(nr_cpu_ids, sizeof(*cpus), GFP_KERNEL);
-	dtm_report = kzalloc(DTM_REPORT_SIZE, GFP_KERNEL);
-	if (!cpus || !dtm_report) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	seq_buf_init(&k.s, dtm_report, DTM_REPORT_SIZE);
-
-	cpus_read_lock();
-	ncpus = num_online_cpus();
-	for_each_online_cpu(cpu) {
-		ret = smp_call_function_single(cpu, dtm_read_cpu, &cpus[cpu], 1);
-		if (ret)
-			break;
-	}
-	if (ret) {
-		cpus_read_unlock();
-		goto out;
-	}
-
+	seq_buf_init(&k.s, buf, size);
 	seq_buf_printf(&k.s, "KTAP version 1\n");
 	seq_buf_printf(&k.s, "# desctest_tss: TSS descriptor of each of %u online CPUs (kernel %s)\n",
 		       ncpus, init_utsname()->release);
 	seq_buf_printf(&k.s, "1..%u\n", ncpus * 3);
-	for_each_online_cpu(cpu) {
-		if (cpus[cpu].locate == DTM_LOCATE_OK)
-			dtm_tss_decode(&cpus[cpu].v);
+	for_each_cpu(cpu, mask) {
 		dtm_check_gdt(&k, cpu, &cpus[cpu]);
 		dtm_check_tss(&k, cpu, &cpus[cpu]);
 		if (dtm_check_prefix(&k, cpu, &cpus[cpu]))
 			wrong++;
 	}
-	cpus_read_unlock();
-
 	seq_buf_printf(&k.s, "# pre-fix expression wrong on %u of %u CPUs\n",
 		       wrong, ncpus);
 	seq_buf_printf(&k.s, "# Totals: pass:%u fail:%u xfail:%u xpass:0 skip:%u error:0\n",
 		       k.pass, k.fail, k.xfail, k.n - k.pass - k.fail - k.xfail);
-	if (seq_buf_has_overflowed(&k.s)) {
-		ret = -E2BIG;
+	if (seq_buf_has_overflowed(&k.s))
+		return false;
+	*len = seq_buf_used(&k.s);
+	return true;
+}
+
+static int dtm_build_report(void)
+{
+	struct dtm_cpu *cpus;
+	cpumask_var_t mask;
+	unsigned int ncpus;
+	size_t size;
+	int cpu, ret = 0;
+
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	cpus = kvcalloc(nr_cpu_ids, sizeof(*cpus), GFP_KERNEL);
+	if (!cpus) {
+		ret = -ENOMEM;
 		goto out;
 	}
-	dtm_report_len = seq_buf_used(&k.s);
+
+	cpus_read_lock();
+	cpumask_copy(mask, cpu_online_mask);
+	for_each_cpu(cpu, mask) {
+		ret = smp_call_function_single(cpu, dtm_read_cpu, &cpus[cpu], 1);
+		if (ret)
+			break;
+	}
+	cpus_read_unlock();
+	if (ret)
+		goto out;
+	ncpus = cpumask_weight(mask);
+	for_each_cpu(cpu, mask)
+		if (cpus[cpu].locate == DTM_LOCATE_OK)
+			dtm_tss_decode(&cpus[cpu].v);
+
+	size = DTM_REPORT_HEAD + (size_t)ncpus * DTM_REPORT_PER_CPU;
+	for (;;) {
+		dtm_report = kvmalloc(size, GFP_KERNEL);
+		if (!dtm_report) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		if (dtm_format(dtm_report, size, cpus, mask, ncpus,
+			       &dtm_report_len))
+			break;
+		kvfree(dtm_report);
+		dtm_report = NULL;
+		size *= 2;
+	}
 out:
-	kfree(cpus);
+	kvfree(cpus);
+	free_cpumask_var(mask);
 	return ret;
 }
 
@@ -269,14 +303,14 @@ static int __init dtm_init(void)
 	}
 	return 0;
 err:
-	kfree(dtm_report);
+	kvfree(dtm_report);
 	return ret;
 }
 
 static void __exit dtm_exit(void)
 {
 	proc_remove(dtm_proc);
-	kfree(dtm_report);
+	kvfree(dtm_report);
 }
 
 module_init(dtm_init);

@@ -28,19 +28,48 @@
 #define MOD_NAME "desctest_tss"
 #define REPORT "/proc/" MOD_NAME
 
-static int read_file(const char *path, char *buf, size_t size)
+/*
+ * The whole of a file, read until EOF into a buffer that grows as needed
+ * and is NUL-terminated; NULL with errno set on failure.  The caller
+ * frees it.
+ */
+static char *read_all(const char *path, size_t *lenp)
 {
-	size_t len = 0;
+	size_t len = 0, size = 4096;
+	char *buf = malloc(size), *grown;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
 
-	if (fd < 0)
-		return -1;
-	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
+	if (fd < 0 || !buf)
+		goto fail;
+	for (;;) {
+		if (size - len < 2) {
+			grown = realloc(buf, size * 2);
+			if (!grown)
+				goto fail;
+			buf = grown;
+			size *= 2;
+		}
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
 		len += (size_t)n;
+	}
 	close(fd);
 	buf[len] = '\0';
-	return (int)len;
+	*lenp = len;
+	return buf;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	errno = e;
+	return NULL;
 }
 
 /* The release a module was built for: the first word of its vermagic. */
@@ -109,8 +138,9 @@ static void unload(void)
 
 int main(int argc, char **argv)
 {
-	static char report[64 * 1024];
-	char ko[PATH_MAX], self[PATH_MAX], rel[128], disabled[16];
+	char ko[PATH_MAX], self[PATH_MAX], rel[128];
+	char *report, *disabled;
+	size_t len;
 	struct utsname u;
 	const char *line;
 	int fd, ret, fails = 0, xfails = 0, oks = 0;
@@ -129,9 +159,10 @@ int main(int argc, char **argv)
 		skip("loading a kernel module needs root (run as root%s%s)", "", "");
 	if (access("/proc/modules", F_OK) != 0)
 		skip("the running kernel has no module support (CONFIG_MODULES=n)%s%s", "", "");
-	if (read_file("/proc/sys/kernel/modules_disabled", disabled, sizeof(disabled)) > 0 &&
-	    disabled[0] == '1')
+	disabled = read_all("/proc/sys/kernel/modules_disabled", &len);
+	if (disabled && disabled[0] == '1')
 		skip("module loading is disabled (kernel.modules_disabled=1) until reboot%s%s", "", "");
+	free(disabled);
 	if (access(ko, R_OK) != 0)
 		skip("%s not built: no kernel headers for %s were found at build time (install linux-headers-<release> or pass KDIR=, then rebuild)",
 		     ko, u.release);
@@ -166,12 +197,17 @@ int main(int argc, char **argv)
 		verdict(KSFT_FAIL, "finit_module(%s): %s", ko, strerror(e));
 	}
 
-	ret = read_file(REPORT, report, sizeof(report));
-	unload();
-	if (ret <= 0) {
+	report = read_all(REPORT, &len);
+	if (!report) {
+		int e = errno;
+
+		unload();
 		verdict(KSFT_FAIL, "loaded but " REPORT " could not be read: %s%s",
-			ret < 0 ? strerror(errno) : "empty", "");
+			strerror(e), "");
 	}
+	unload();
+	if (len == 0)
+		verdict(KSFT_FAIL, "loaded but " REPORT " is empty%s%s", "", "");
 
 	fputs(report, stdout);
 	for (line = report; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "") {

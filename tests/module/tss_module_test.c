@@ -5,8 +5,11 @@
  *
  * The module checks the TSS descriptor and GDTR of every online CPU from
  * inside the kernel (see tss_main.c).  This program only loads, reads and
- * unloads; the verdicts are the module's.  Its exit code follows the
- * report: fail if any "not ok", else xfail if any XFAIL, else pass.
+ * unloads; the verdicts are the module's.  Its exit code follows
+ * kselftest.h's ksft_finished(), as run_kselftest.sh expects (any exit
+ * but 0 or 4 reads as "not ok"): 1 (fail) if any "not ok" or XPASS, or if
+ * the results do not match the plan; 4 (skip) if every result is a SKIP;
+ * else 0 (pass), an XFAIL included.
  *
  *   tss_module_test [path/to/desctest_tss.ko]
  * Default module path: desctest_tss.ko next to this program.
@@ -143,7 +146,9 @@ int main(int argc, char **argv)
 	size_t len;
 	struct utsname u;
 	const char *line;
-	int fd, ret, fails = 0, xfails = 0, oks = 0;
+	unsigned long plan = 0, results, fails = 0, xfails = 0, xpasses = 0;
+	unsigned long skips = 0, oks = 0;
+	int fd, ret;
 
 	uname(&u);
 	if (argc > 1) {
@@ -211,24 +216,42 @@ int main(int argc, char **argv)
 
 	fputs(report, stdout);
 	for (line = report; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "") {
-		if (!strncmp(line, "not ok ", 7))
-			fails++;
-		else if (!strncmp(line, "ok ", 3)) {
-			const char *nl = strchr(line, '\n');
-			const char *x = strstr(line, "# XFAIL");
+		const char *nl = strchr(line, '\n');
+		const char *d;
 
-			if (x && (!nl || x < nl))
-				xfails++;
-			else
-				oks++;
+		if (!strncmp(line, "1..", 3)) {
+			plan = strtoul(line + 3, NULL, 10);
+			continue;
 		}
+		if (!strncmp(line, "not ok ", 7)) {
+			fails++;
+			continue;
+		}
+		if (strncmp(line, "ok ", 3))
+			continue;
+		d = strstr(line, " # ");
+		if (d && nl && d > nl)
+			d = NULL;
+		if (d && !strncmp(d, " # XFAIL", 8))
+			xfails++;
+		else if (d && !strncmp(d, " # XPASS", 8))
+			xpasses++;
+		else if (d && !strncmp(d, " # SKIP", 7))
+			skips++;
+		else
+			oks++;
 	}
-	fflush(stdout);
-	if (fails)
-		return KSFT_FAIL;
-	if (!oks && !xfails) {
+	free(report);
+	results = oks + xfails + xpasses + skips + fails;
+	if (!results)
 		printf("# %s: the report holds no results\n", MOD_NAME);
+	else if (results != plan)
+		printf("# %s: the report plans %lu results but holds %lu\n",
+		       MOD_NAME, plan, results);
+	fflush(stdout);
+	if (fails || xpasses || !results || results != plan)
 		return KSFT_FAIL;
-	}
-	return xfails ? KSFT_XFAIL : KSFT_PASS;
+	if (skips == results)
+		return KSFT_SKIP;
+	return KSFT_PASS;
 }

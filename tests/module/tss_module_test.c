@@ -5,8 +5,11 @@
  *
  * The module checks the TSS descriptor and GDTR of every online CPU from
  * inside the kernel (see tss_main.c).  This program only loads, reads and
- * unloads; the verdicts are the module's.  Its exit code follows the
- * report: fail if any "not ok", else xfail if any XFAIL, else pass.
+ * unloads; the verdicts are the module's.  Its exit code follows
+ * kselftest.h's ksft_finished(), as run_kselftest.sh expects (any exit
+ * but 0 or 4 reads as "not ok"): 1 (fail) if any "not ok" or XPASS, or if
+ * the results do not match the plan; 4 (skip) if every result is a SKIP;
+ * else 0 (pass), an XFAIL included.
  *
  *   tss_module_test [path/to/desctest_tss.ko]
  * Default module path: desctest_tss.ko next to this program.
@@ -28,19 +31,48 @@
 #define MOD_NAME "desctest_tss"
 #define REPORT "/proc/" MOD_NAME
 
-static int read_file(const char *path, char *buf, size_t size)
+/*
+ * The whole of a file, read until EOF into a buffer that grows as needed
+ * and is NUL-terminated; NULL with errno set on failure.  The caller
+ * frees it.
+ */
+static char *read_all(const char *path, size_t *lenp)
 {
-	size_t len = 0;
+	size_t len = 0, size = 4096;
+	char *buf = malloc(size), *grown;
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
 
-	if (fd < 0)
-		return -1;
-	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
+	if (fd < 0 || !buf)
+		goto fail;
+	for (;;) {
+		if (size - len < 2) {
+			grown = realloc(buf, size * 2);
+			if (!grown)
+				goto fail;
+			buf = grown;
+			size *= 2;
+		}
+		n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
 		len += (size_t)n;
+	}
 	close(fd);
 	buf[len] = '\0';
-	return (int)len;
+	*lenp = len;
+	return buf;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	errno = e;
+	return NULL;
 }
 
 /* The release a module was built for: the first word of its vermagic. */
@@ -109,11 +141,14 @@ static void unload(void)
 
 int main(int argc, char **argv)
 {
-	static char report[64 * 1024];
-	char ko[PATH_MAX], self[PATH_MAX], rel[128], disabled[16];
+	char ko[PATH_MAX], self[PATH_MAX], rel[128];
+	char *report, *disabled;
+	size_t len;
 	struct utsname u;
 	const char *line;
-	int fd, ret, fails = 0, xfails = 0, oks = 0;
+	unsigned long plan = 0, results, fails = 0, xfails = 0, xpasses = 0;
+	unsigned long skips = 0, oks = 0;
+	int fd, ret;
 
 	uname(&u);
 	if (argc > 1) {
@@ -129,9 +164,10 @@ int main(int argc, char **argv)
 		skip("loading a kernel module needs root (run as root%s%s)", "", "");
 	if (access("/proc/modules", F_OK) != 0)
 		skip("the running kernel has no module support (CONFIG_MODULES=n)%s%s", "", "");
-	if (read_file("/proc/sys/kernel/modules_disabled", disabled, sizeof(disabled)) > 0 &&
-	    disabled[0] == '1')
+	disabled = read_all("/proc/sys/kernel/modules_disabled", &len);
+	if (disabled && disabled[0] == '1')
 		skip("module loading is disabled (kernel.modules_disabled=1) until reboot%s%s", "", "");
+	free(disabled);
 	if (access(ko, R_OK) != 0)
 		skip("%s not built: no kernel headers for %s were found at build time (install linux-headers-<release> or pass KDIR=, then rebuild)",
 		     ko, u.release);
@@ -166,33 +202,56 @@ int main(int argc, char **argv)
 		verdict(KSFT_FAIL, "finit_module(%s): %s", ko, strerror(e));
 	}
 
-	ret = read_file(REPORT, report, sizeof(report));
-	unload();
-	if (ret <= 0) {
+	report = read_all(REPORT, &len);
+	if (!report) {
+		int e = errno;
+
+		unload();
 		verdict(KSFT_FAIL, "loaded but " REPORT " could not be read: %s%s",
-			ret < 0 ? strerror(errno) : "empty", "");
+			strerror(e), "");
 	}
+	unload();
+	if (len == 0)
+		verdict(KSFT_FAIL, "loaded but " REPORT " is empty%s%s", "", "");
 
 	fputs(report, stdout);
 	for (line = report; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "") {
-		if (!strncmp(line, "not ok ", 7))
-			fails++;
-		else if (!strncmp(line, "ok ", 3)) {
-			const char *nl = strchr(line, '\n');
-			const char *x = strstr(line, "# XFAIL");
+		const char *nl = strchr(line, '\n');
+		const char *d;
 
-			if (x && (!nl || x < nl))
-				xfails++;
-			else
-				oks++;
+		if (!strncmp(line, "1..", 3)) {
+			plan = strtoul(line + 3, NULL, 10);
+			continue;
 		}
+		if (!strncmp(line, "not ok ", 7)) {
+			fails++;
+			continue;
+		}
+		if (strncmp(line, "ok ", 3))
+			continue;
+		d = strstr(line, " # ");
+		if (d && nl && d > nl)
+			d = NULL;
+		if (d && !strncmp(d, " # XFAIL", 8))
+			xfails++;
+		else if (d && !strncmp(d, " # XPASS", 8))
+			xpasses++;
+		else if (d && !strncmp(d, " # SKIP", 7))
+			skips++;
+		else
+			oks++;
 	}
-	fflush(stdout);
-	if (fails)
-		return KSFT_FAIL;
-	if (!oks && !xfails) {
+	free(report);
+	results = oks + xfails + xpasses + skips + fails;
+	if (!results)
 		printf("# %s: the report holds no results\n", MOD_NAME);
+	else if (results != plan)
+		printf("# %s: the report plans %lu results but holds %lu\n",
+		       MOD_NAME, plan, results);
+	fflush(stdout);
+	if (fails || xpasses || !results || results != plan)
 		return KSFT_FAIL;
-	}
-	return xfails ? KSFT_XFAIL : KSFT_PASS;
+	if (skips == results)
+		return KSFT_SKIP;
+	return KSFT_PASS;
 }

@@ -35,6 +35,10 @@ def read_settings(path):
     except OSError as e:
         raise InputError("settings file %s: %s; pass --settings configs/settings"
                          % (path, e.strerror)) from None
+    except UnicodeDecodeError as e:
+        raise InputError("settings file %s: not UTF-8 text (byte %d); pass "
+                         "--settings configs/settings" % (path, e.start)) \
+            from None
     for n, line in enumerate(lines, 1):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -67,6 +71,9 @@ def read_list(output, settings, filters=()):
                          "or pass the right --output" % listing) from None
     except OSError as e:
         raise InputError("%s: %s" % (listing, e.strerror)) from None
+    except UnicodeDecodeError as e:
+        raise InputError("%s: not UTF-8 text (byte %d); rebuild it with make "
+                         "all" % (listing, e.start)) from None
     default, per = read_settings(settings)
     programs, seen = [], set()
     for n, line in enumerate(lines, 1):

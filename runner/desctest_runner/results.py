@@ -13,21 +13,29 @@ import time
 import xml.etree.ElementTree as ET
 
 from . import ktap
+from .config import InputError
 
 FORMAT = 1
 
 
 def new_run_dir(root):
-    os.makedirs(root, exist_ok=True)
+    """A fresh results/<timestamp>-<short-id>/ under root; InputError when
+    root cannot hold one (a plain file, no write permission...)."""
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    while True:
-        run_id = "%s-%s" % (stamp, secrets.token_hex(3))
-        path = os.path.join(root, run_id)
-        try:
-            os.mkdir(path)
-        except FileExistsError:
-            continue
-        return run_id, path
+    try:
+        os.makedirs(root, exist_ok=True)
+        while True:
+            run_id = "%s-%s" % (stamp, secrets.token_hex(3))
+            path = os.path.join(root, run_id)
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                continue
+            return run_id, path
+    except OSError as e:
+        raise InputError("cannot create a run folder under --results %s: "
+                         "%s; pass a writable directory"
+                         % (root, e.strerror or e)) from None
 
 
 def write_atomic(path, text):

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """compare A B: what changed between two runs, as a table."""
 
+import sys
+
 from . import results
 
 GOOD = ("pass", "xfail")
@@ -77,15 +79,24 @@ def table(rows):
     return "\n".join(out)
 
 
-def main(path_a, path_b, out):
+def main(path_a, path_b, out, warn=None):
     a = results.load(path_a)
     b = results.load(path_b)
     rows = classify(a, b)
-    ma, mb = a.get("machine", {}), b.get("machine", {})
+    ma, mb = (d.get("machine") if isinstance(d.get("machine"), dict)
+              else {} for d in (a, b))
     for tag, d, m in (("A", a, ma), ("B", b, mb)):
         print("%s: %s  kernel %s  KSRC %s" % (
             tag, d.get("run_id") or "-", m.get("kernel") or "-",
             m.get("ksrc_version") or "-"), file=out)
+    for tag, d, path in (("A", a, path_a), ("B", b, path_b)):
+        why = [w for w, on in (("was interrupted", d.get("interrupted")),
+                               ("is incomplete", d.get("complete") is False))
+               if on]
+        if why:
+            print("desctest: warning: run %s (%s) %s; its missing tests show "
+                  "as disappeared or appeared" % (tag, path, " and ".join(why)),
+                  file=warn or sys.stderr)
     if not rows:
         print("no differences in %d test(s)" % len(b["tests"]), file=out)
     else:

@@ -91,10 +91,30 @@ def load(path):
     except (OSError, json.JSONDecodeError) as e:
         raise ValueError("%s: not a readable results.json (%s)"
                          % (path, e)) from None
-    if not isinstance(data, dict) or "tests" not in data:
+    if not isinstance(data, dict) or not isinstance(data.get("tests"), list):
         raise ValueError("%s: no \"tests\" list; not a desctest results.json"
                          % path)
+    for n, t in enumerate(data["tests"]):
+        problem = _bad_test(t)
+        if problem:
+            raise ValueError("%s: tests[%d] %s; not a desctest results.json "
+                             "(rerun to write a fresh one)" % (path, n, problem))
     return data
+
+
+def _bad_test(t):
+    """What is wrong with one entry of "tests", or None."""
+    if not isinstance(t, dict):
+        return "is not an object"
+    for key in ("id", "program", "name", "outcome"):
+        if not isinstance(t.get(key), str):
+            return "has no %s string" % key
+    if t["outcome"] not in ktap.OUTCOMES:
+        return "has unknown outcome %r (want one of %s)" % (
+            t["outcome"], ", ".join(ktap.OUTCOMES))
+    if t.get("number") is not None and not isinstance(t["number"], int):
+        return "has a number that is not an integer"
+    return None
 
 
 # Characters XML 1.0 cannot carry (a program may print any byte).

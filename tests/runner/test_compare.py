@@ -68,3 +68,45 @@ def test_bad_input(cli, tmp_path):
     p = cli("compare", tmp_path / "x", tmp_path / "y")
     assert p.returncode == 2
     assert "not found" in p.stderr
+
+
+BROKEN = [
+    ({"tests": {"p::a": "pass"}}, "tests"),
+    ({"tests": ["p::a"]}, "not an object"),
+    ({"tests": [{"id": "p::a", "program": "p", "outcome": "pass"}]},
+     "no name"),
+    ({"tests": [{"program": "p", "name": "a", "outcome": "pass"}]}, "no id"),
+    ({"tests": [{"id": "p::a", "program": "p", "name": "a",
+                 "outcome": "passed"}]}, "unknown outcome 'passed'"),
+    ({"tests": [{"id": "p::a", "program": "p", "name": "a",
+                 "outcome": "pass"}], "machine": "x"}, None),
+]
+
+
+def test_malformed_results_are_usage_errors(cli, tmp_path):
+    good = results(tmp_path, "good", {"p::a": "pass"})
+    for n, (doc, words) in enumerate(BROKEN):
+        d = tmp_path / ("bad%d" % n)
+        d.mkdir()
+        (d / "results.json").write_text(json.dumps(doc))
+        p = cli("compare", good, d)
+        if words is None:       # odd but harmless: compared
+            assert p.returncode == 0, p.stderr
+            continue
+        assert p.returncode == 2, (doc, p.stdout, p.stderr)
+        assert "Traceback" not in p.stderr and p.stderr.count("\n") == 1
+        assert words in p.stderr, p.stderr
+
+
+def test_incomplete_or_interrupted_runs_are_warned_about(cli, tmp_path):
+    a = results(tmp_path, "a", {"p::a": "pass"})
+    b = results(tmp_path, "b", {"p::a": "pass"})
+    p = cli("compare", a, b)
+    assert p.returncode == 0 and "warning" not in p.stderr
+    doc = json.loads((b / "results.json").read_text())
+    doc.update(complete=False, interrupted=True)
+    (b / "results.json").write_text(json.dumps(doc))
+    p = cli("compare", a, b)
+    assert p.returncode == 0
+    assert "run B" in p.stderr and "interrupted and is incomplete" in \
+        p.stderr and "run A" not in p.stderr

@@ -26,6 +26,8 @@ class ProgramRun:
     program: object
     status: str = "pending"   # exited signaled timeout missing
                               # not-executable interrupted spawn-error
+                              # lost (console: never ran) died (console:
+                              # the guest stopped under it)
     returncode: int | None = None
     signal: str | None = None
     started: float = 0.0

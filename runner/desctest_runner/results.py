@@ -199,7 +199,8 @@ def summary_md(data):
                          if p.get(k))
         out.append("| `%s` | %s | %s | %s | %s |" % (
             p["id"], p["outcome"], "-" if rc is None else rc,
-            p.get("duration_s") if p.get("status") != "lost" else "-",
+            p.get("duration_s") if p.get("status") not in ("lost", "died")
+            else "-",
             links or "-"))
     return "\n".join(out) + "\n"
 

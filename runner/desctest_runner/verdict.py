@@ -89,7 +89,7 @@ def program_verdict(run, doc):
         return "error", run.error, _output_tail(run) if run.stdout_lines else []
     if run.status == "timeout":
         return "timeout", run.error, _output_tail(run)
-    if run.status == "signaled":
+    if run.status in ("signaled", "died"):
         return "fail", run.error, _output_tail(run)
 
     if run.leftover:

@@ -114,6 +114,11 @@ class Runner:
             return
         with self.lock:
             self.groups[id(run)] = proc.pid
+        # kill_all() may have taken its snapshot of the groups between
+        # Popen and the registration above: then this group is ours to kill.
+        stopped = self.stopping.is_set()
+        if stopped:
+            _killpg(proc.pid, signal.SIGKILL)
         deadline = t0 + prog.timeout
         timed_out = False
         partial = b""
@@ -127,6 +132,9 @@ class Runner:
         try:
             while open_pipes:
                 now = time.monotonic()
+                if not stopped and self.stopping.is_set():
+                    stopped = True
+                    _killpg(proc.pid, signal.SIGKILL)
                 if exited_at is None and proc.poll() is not None:
                     exited_at = now
                     # Its group goes with it; only a process that left the

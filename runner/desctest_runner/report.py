@@ -33,6 +33,7 @@ class Reporter:
         self.running = []
         self.status = {}
         self.line_shown = False
+        self.out_closed = False     # the reader of stdout went away
 
     def paint(self, outcome, text=None):
         text = outcome if text is None else text
@@ -89,8 +90,22 @@ class Reporter:
 
     def _stream(self, lines):
         self._clear()
-        self.out.write("\n".join(lines) + "\n")
-        self.out.flush()
+        if self.out_closed:
+            return
+        try:
+            self.out.write("\n".join(lines) + "\n")
+            self.out.flush()
+        except BrokenPipeError:
+            # "run ... | head -1": the stream's reader is gone, the run is
+            # not. Point the descriptor at /dev/null so that nothing else
+            # (the interpreter's flush at exit included) trips on it.
+            self.out_closed = True
+            try:
+                fd = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(fd, self.out.fileno())
+                os.close(fd)
+            except (OSError, ValueError, AttributeError):
+                pass
 
     # --- the terminal progress line ---------------------------------------
     def _clear(self):

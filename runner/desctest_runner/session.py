@@ -50,9 +50,11 @@ class _Source:
         cases = verdict.program_cases(run, doc)
         with self.lock:
             self.done[run.program.id] = (run, doc, cases)
+            # Results first: whatever happens to the reporter's streams,
+            # the program is on disk.
+            results.write_json(self.run_dir, self.snapshot(complete=False))
             self.reporter.program_done(run.program.id, run.stdout_lines,
                                        cases)
-            results.write_json(self.run_dir, self.snapshot(complete=False))
         return cases
 
     def snapshot(self, complete, outcomes=None):

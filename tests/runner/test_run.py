@@ -239,3 +239,26 @@ def test_process_escaping_its_group_is_a_failure(cli, make_output, tmp_path):
             os.kill(int(pidfile.read_text()), signal.SIGKILL)
         except (OSError, ValueError):
             pass
+
+
+def test_stdout_closed_early(make_output, tmp_path):
+    # "run ... | head -1": the reader of the KTAP stream is gone before
+    # the runner writes; the run goes on and files everything.
+    output, settings = make_output(["pass.sh", "skip.sh", "xfail.sh"])
+    r, w = os.pipe()
+    os.close(r)
+    env = dict(os.environ, PYTHONPATH=RUNNER, NO_COLOR="1")
+    try:
+        p = subprocess.run(
+            [sys.executable, "-m", "desctest_runner", "run", "--output",
+             output, "--settings", settings, "--results",
+             str(tmp_path / "results")], stdout=w, stderr=subprocess.PIPE,
+            text=True, env=env, timeout=120)
+    finally:
+        os.close(w)
+    assert p.returncode == 0, p.stderr
+    assert "Traceback" not in p.stderr and "BrokenPipe" not in p.stderr, \
+        p.stderr
+    d, data = latest(tmp_path)
+    assert data["complete"] and "engine_error" not in data
+    assert len(data["programs"]) == 3

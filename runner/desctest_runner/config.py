@@ -22,6 +22,13 @@ class Program:
         return "%s:%s" % (self.collection, self.path)
 
 
+def relative_name(name):
+    """True when name can sit under a directory as it is: not empty, not
+    absolute, no empty, "." or ".." component (raw/<collection>/<path>)."""
+    return bool(name) and not os.path.isabs(name) and \
+        all(part not in ("", ".", "..") for part in name.split("/"))
+
+
 _SETTING = re.compile(r"^([^=\s]+)\s*=\s*(\S+)$")
 
 
@@ -81,8 +88,7 @@ def read_list(output, settings, filters=()):
         if not line or line.startswith("#"):
             continue
         coll, sep, path = line.partition(":")
-        if not sep or not coll or not path or os.path.isabs(path) or \
-                ".." in path.split("/"):
+        if not sep or not relative_name(coll) or not relative_name(path):
             raise InputError("%s:%d: %r is not collection:path (path relative "
                              "to OUTPUT); rebuild it with make all"
                              % (listing, n, line))

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import ktap
+from . import ktap, results
 
 TAIL_LINES = 40
 # Past this many stdout lines only KTAP structure is kept in memory (the
@@ -75,15 +75,19 @@ class Runner:
 
     def run(self, prog):
         run = ProgramRun(prog)
-        base = os.path.join(self.rawdir, prog.collection,
-                            prog.path.replace("/", "__"))
-        os.makedirs(os.path.dirname(base), exist_ok=True)
+        try:
+            base = results.raw_base(self.rawdir, prog.collection, prog.path)
+        except ValueError as e:
+            run.status = "spawn-error"
+            run.error = "not run: %s" % e
+            return run
         run.stdout_file = os.path.relpath(base + ".stdout", self.resdir)
         run.stderr_file = os.path.relpath(base + ".stderr", self.resdir)
         exe = os.path.join(self.output, prog.path)
         run.started = time.time()
-        with open(base + ".stdout", "wb") as out, \
-                open(base + ".stderr", "wb") as err:
+        # "x": two programs never share (and overwrite) a raw file.
+        with open(base + ".stdout", "xb") as out, \
+                open(base + ".stderr", "xb") as err:
             if self.stopping.is_set():
                 run.status = "interrupted"
                 run.error = "not started: the run was interrupted"

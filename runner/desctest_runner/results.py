@@ -13,7 +13,7 @@ import time
 import xml.etree.ElementTree as ET
 
 from . import ktap
-from .config import InputError
+from .config import InputError, relative_name
 
 FORMAT = 1
 
@@ -45,6 +45,32 @@ def write_atomic(path, text):
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def write_new(path, text):
+    """Like write_atomic, but never replaces a file already there
+    (FileExistsError): raw output is never overwritten."""
+    tmp = "%s.tmp-%d" % (path, os.getpid())
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    try:
+        os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+
+
+def raw_base(rawdir, collection, path):
+    """rawdir/<collection>/<path>, the program's raw output without its
+    .stdout/.stderr suffix; its directory is created. Names the list or a
+    console log gave must stay under rawdir: ValueError otherwise."""
+    if not relative_name(collection) or not relative_name(path):
+        raise ValueError("%s:%s cannot name a file under %s (empty, absolute "
+                         "or .. part)" % (collection, path, rawdir))
+    base = os.path.join(rawdir, collection, path)
+    os.makedirs(os.path.dirname(base), exist_ok=True)
+    return base
 
 
 def point_latest(root, run_id):

@@ -211,11 +211,13 @@ class ConsoleSource(_Source):
         self.order.append(prog.id)
         run = execute.ProgramRun(prog)
         run.stdout_lines = b["lines"]
-        base = os.path.join(rawdir, prog.collection,
-                            prog.path.replace("/", "__"))
-        os.makedirs(os.path.dirname(base), exist_ok=True)
-        results.write_atomic(base + ".stdout", "\n".join(b["lines"]) + "\n")
-        results.write_atomic(base + ".stderr", "")
+        try:
+            base = results.raw_base(rawdir, prog.collection, prog.path)
+        except (ValueError, OSError):
+            # The guest printed a name that cannot be a file name here.
+            base = results.raw_base(rawdir, "console", "block-%d" % b["at"])
+        results.write_new(base + ".stdout", "\n".join(b["lines"]) + "\n")
+        results.write_new(base + ".stderr", "")
         run.stdout_file = os.path.relpath(base + ".stdout", self.run_dir)
         run.stderr_file = os.path.relpath(base + ".stderr", self.run_dir)
         if b["end"] is None:

@@ -84,3 +84,27 @@ def test_guest_that_never_started_the_suite_is_untestable(cli, tmp_path):
     assert any("VFS: Unable to mount root" in l for l in boot["details"])
     p, data = imp(cli, tmp_path, str(log))
     assert p.returncode == 1
+
+
+def test_block_names_stay_under_raw(cli, tmp_path):
+    log = tmp_path / "evil.log"
+    log.write_text("DESCTEST-MACHINE kernel=6.1 cpu=x\n"
+                   "DESCTEST-BEGIN ../..:../../escaped\n"
+                   "TAP version 13\n1..1\nok 1 fine\n"
+                   "DESCTEST-END ../..:../../escaped rc=0 ms=1\n"
+                   "DESCTEST-BEGIN k:a/b\nTAP version 13\n1..1\nok 1 ab\n"
+                   "DESCTEST-END k:a/b rc=0 ms=1\n"
+                   "DESCTEST-BEGIN k:a__b\nTAP version 13\n1..1\nok 1 a_b\n"
+                   "DESCTEST-END k:a__b rc=0 ms=1\n"
+                   "DESCTEST-DONE\n")
+    p, data = imp(cli, tmp_path, str(log))
+    assert p.returncode == 0, p.stderr
+    run_dir = os.path.realpath(tmp_path / "results" / "latest")
+    for prog in data["programs"]:
+        where = os.path.realpath(os.path.join(run_dir, prog["stdout"]))
+        assert where.startswith(os.path.join(run_dir, "raw") + os.sep)
+        assert os.path.isfile(where)
+    raw = {x["id"]: x["stdout"] for x in data["programs"]}
+    assert raw["k:a/b"] == "raw/k/a/b.stdout"
+    assert raw["k:a__b"] == "raw/k/a__b.stdout"
+    assert not (tmp_path / "escaped.stdout").exists()

@@ -262,3 +262,51 @@ def test_stdout_closed_early(make_output, tmp_path):
     d, data = latest(tmp_path)
     assert data["complete"] and "engine_error" not in data
     assert len(data["programs"]) == 3
+
+
+def test_raw_output_keeps_the_directory_structure(cli, tmp_path):
+    # "x/y.sh" and "x__y.sh" once both became raw/fx/progs__x__y.sh.
+    out = tmp_path / "out"
+    (out / "progs" / "x").mkdir(parents=True)
+    for name, text in (("x/y.sh", "one"), ("x__y.sh", "two")):
+        prog = out / "progs" / name
+        prog.write_text("#!/bin/sh\necho 'TAP version 13'\necho 1..1\n"
+                        "echo 'ok 1 %s'\n" % text)
+        prog.chmod(0o755)
+    (out / "kselftest-list.txt").write_text("fx:progs/x/y.sh\n"
+                                            "fx:progs/x__y.sh\n")
+    settings = tmp_path / "settings"
+    settings.write_text("timeout=5\n")
+    p = run(cli, tmp_path, str(out), str(settings))
+    assert p.returncode == 0, p.stderr
+    d, data = latest(tmp_path)
+    raw = {x["path"]: x["stdout"] for x in data["programs"]}
+    assert raw == {"progs/x/y.sh": "raw/fx/progs/x/y.sh.stdout",
+                   "progs/x__y.sh": "raw/fx/progs/x__y.sh.stdout"}
+    assert "ok 1 one" in (d / raw["progs/x/y.sh"]).read_text()
+    assert "ok 1 two" in (d / raw["progs/x__y.sh"]).read_text()
+
+
+def test_collection_must_stay_under_raw(cli, make_output, tmp_path):
+    for coll in ("..", "/tmp", "a/../.."):
+        output, settings = make_output(["pass.sh"], collection=coll)
+        p = run(cli, tmp_path, output, settings)
+        assert p.returncode == 2, (coll, p.stderr)
+        assert "not collection:path" in p.stderr
+
+
+def test_raw_files_are_never_overwritten(tmp_path, make_output):
+    from desctest_runner import execute
+    from desctest_runner.config import Program
+    output, _ = make_output(["pass.sh"])
+    runner = execute.Runner(output, str(tmp_path / "res" / "raw"),
+                            str(tmp_path / "res"))
+    first = runner.run(Program("fx", "progs/pass.sh", 5))
+    assert first.status == "exited"
+    kept = (tmp_path / "res" / first.stdout_file).read_bytes()
+    try:
+        again = runner.run(Program("fx", "progs/pass.sh", 5))
+    except FileExistsError:
+        again = None
+    assert again is None
+    assert (tmp_path / "res" / first.stdout_file).read_bytes() == kept

@@ -65,3 +65,58 @@ def test_kill_all_while_reading_kills_the_group(tmp_path, make_output,
     assert run.status == "interrupted"
     assert calls[0] == signal.SIGKILL, calls
     assert run.returncode == -signal.SIGKILL
+
+
+def test_line_splitter_across_chunks():
+    sp = execute.LineSplitter(max_line=100)
+    assert sp.feed(b"TAP vers") == []
+    assert sp.feed(b"ion 13\r\n1..1\nok 1 a") == ["TAP version 13", "1..1"]
+    assert sp.feed(b"\n\nlast") == ["ok 1 a", ""]
+    assert sp.finish() == "last"
+    assert sp.finish() is None
+
+
+def test_long_line_is_capped_in_memory():
+    sp = execute.LineSplitter(max_line=10)
+    for _ in range(1000):
+        assert sp.feed(b"x" * 7) == []
+        assert len(sp.partial) <= 10
+    [line] = sp.feed(b"yy\nok 1 next\n")[:1]
+    assert line.startswith("x" * 10)
+    assert "6992 more byte(s) of this line in the raw file" in line
+    assert sp.feed(b"") == [] and sp.finish() is None
+    sp.feed(b"ok 2 short\n")
+    assert sp.finish() is None
+
+
+def test_stderr_keeps_the_tail():
+    tb = execute.TailBuffer(keep=8)
+    for i in range(100):
+        tb.add(b"%02d\n" % i)
+        assert len(tb.buf) <= 8
+    text = tb.text()
+    assert text.endswith("98\n99\n")
+    assert "292 earlier byte(s) of stderr in the raw file" in text
+
+
+def test_long_line_program(tmp_path, make_output, monkeypatch):
+    monkeypatch.setattr(execute, "MAX_LINE", 1000)
+    monkeypatch.setattr(execute, "STDERR_KEEP", 5000)
+    output, _ = make_output(["pass.sh"])
+    prog = tmp_path / "out" / "progs" / "long.sh"
+    prog.write_text("#!/bin/sh\necho 'TAP version 13'\necho 1..1\n"
+                    "yes x | tr -d '\\n' | head -c 300000\necho\n"
+                    "echo 'ok 1 after the long line'\n"
+                    "yes e | head -c 200000 >&2\n")
+    prog.chmod(0o755)
+    runner = execute.Runner(output, str(tmp_path / "res" / "raw"),
+                            str(tmp_path / "res"))
+    run = runner.run(Program("fx", "progs/long.sh", 20))
+    assert run.status == "exited" and run.returncode == 0
+    assert run.stdout_lines[2].startswith("x" * 1000)
+    assert "299000 more byte(s)" in run.stdout_lines[2]
+    assert run.stdout_lines[3] == "ok 1 after the long line"
+    assert len(run.stderr_text) < 5100
+    assert run.stderr_text.endswith("e\ne\n")
+    raw = (tmp_path / "res" / run.stdout_file).read_bytes()
+    assert raw.count(b"x") == 300000

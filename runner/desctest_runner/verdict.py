@@ -108,6 +108,11 @@ def program_verdict(run, doc):
             return "skip", "exit 4 (skip) with no KTAP output", _output_tail(run)
         return "fail", "no KTAP output (%s), exit %d" % (what, rc), \
             _output_tail(run)
+    if rc == KSFT_SKIP and not doc.results and doc.bail_out is None:
+        # Exit 4 with no results is a skip, even after a plan line: a
+        # program that printed 1..N and then found it cannot test.
+        return "skip", _skip_reason(run, doc), ["KTAP: " + p for p in
+                                                 problems]
     # Numbering and a missing plan are worth a note, not a failure.
     fatal = [p for p in problems if not p.startswith(("line ", "no plan"))]
     notes = [p for p in problems if p not in fatal]

@@ -33,7 +33,9 @@ _SUBTEST = re.compile(r"^#\s*Subtest:\s*(.*?)\s*$")
 # in its own (unprefixed) output; lines its prefixer prints between a
 # result and the next announcement are late lines of that result.
 _RUNNER_ANNOUNCE = re.compile(r"^selftests: \S+: .+$")
-_RUNNER_TIMEOUT = re.compile(r"^timeout set to \d+\s*$")
+# "-o N" (run_kselftest.sh) prints "overriding timeout to N" instead.
+_RUNNER_TIMEOUT = re.compile(r"^(?:timeout set to|overriding timeout to) "
+                             r"\d+\s*$")
 
 _DIRECTIVES = {
     "SKIP": "SKIP", "SKIPPED": "SKIP", "TODO": "TODO", "XFAIL": "XFAIL",
@@ -125,18 +127,32 @@ class Document:
             yield path, r
 
 
+_HASH = re.compile(r"(?:^|\s)#(?:\s|$)")
+_WORD = re.compile(r"([A-Za-z]+)(?::|(?=\s)|$)\s*(.*?)\s*$")
+
+
+def _directive(text):
+    """(DIRECTIVE, reason) when text starts with a directive word, with or
+    without a colon after it ("SKIP why", "SKIP: why"), else None."""
+    m = _WORD.match(text.strip())
+    key = m and _DIRECTIVES.get(m.group(1).upper())
+    return (key, m.group(2)) if key else None
+
+
 def _split_directive(rest):
-    """Split "desc # DIRECTIVE reason" into (desc, directive, reason, note)."""
-    m = re.search(r"(?:^|\s)#(?:\s|$)", rest)
-    if not m:
+    """Split "desc # DIRECTIVE reason" into (desc, directive, reason, note).
+    The directive is the last " # " followed by a directive word, so a
+    description holding " # " keeps it; without one, the text after the
+    first " # " is a note."""
+    marks = list(_HASH.finditer(rest))
+    for m in reversed(marks):
+        found = _directive(rest[m.end():])
+        if found:
+            return rest[:m.start()].strip(), found[0], found[1], ""
+    if not marks:
         return rest.strip(), None, "", ""
-    desc = rest[:m.start()].strip()
-    tail = rest[m.end():].strip()
-    word, _, reason = tail.partition(" ")
-    key = _DIRECTIVES.get(word.upper().rstrip(":"))
-    if key:
-        return desc, key, reason.strip(), ""
-    return desc, None, "", tail
+    m = marks[0]
+    return rest[:m.start()].strip(), None, "", rest[m.end():].strip()
 
 
 def _indent(line):
@@ -204,10 +220,11 @@ class _Parser:
                 return
             doc.plan = int(m.group(1))
             if m.group(2):
-                word, _, reason = m.group(2).partition(" ")
-                doc.plan_directive = _DIRECTIVES.get(word.upper())
-                doc.plan_reason = reason.strip() if doc.plan_directive \
-                    else m.group(2)
+                found = _directive(m.group(2))
+                if found:
+                    doc.plan_directive, doc.plan_reason = found
+                else:
+                    doc.plan_reason = m.group(2)
             return
         m = _RESULT.match(text)
         if m:
@@ -219,8 +236,16 @@ class _Parser:
             return
         m = _TOTALS.match(text)
         if m:
-            doc.totals = {k: int(v) for k, v in
-                          _TOTALS_ITEM.findall(m.group(1))}
+            totals = {k: int(v) for k, v in _TOTALS_ITEM.findall(m.group(1))}
+            if doc.totals is not None:
+                doc.problems.append("second # Totals line (line %d): %r"
+                                    % (lineno, text))
+            elif not totals:
+                doc.problems.append("# Totals line (line %d) holds no "
+                                    "counts: %r; want pass:N fail:N ..."
+                                    % (lineno, text))
+            else:
+                doc.totals = totals
             return
         if text.startswith("#"):
             inner = _unprefix(text)

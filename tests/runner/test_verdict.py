@@ -87,3 +87,12 @@ def test_exit_status():
     assert verdict.exit_status(cs("pass", "error"), bisect=True) == 125
     assert verdict.exit_status(cs("pass"), bisect=True,
                                interrupted=True) == 125
+
+
+@pytest.mark.parametrize("totals", [
+    "# Totals: everything passed\n",
+    "# Totals: pass:1 fail:0\n# Totals: pass:1 fail:0\n"])
+def test_unreadable_or_second_totals_fails_the_program(totals):
+    c = prog_case("TAP version 13\n1..1\nok 1 a\n" + totals, 0)
+    assert c.outcome == "fail"
+    assert "# Totals line" in c.reason

@@ -43,6 +43,25 @@ _DIRECTIVES = {
 }
 
 
+class Problem(str):
+    """One oddity in a stream, as its message. kind "fatal" makes the
+    stream untrustworthy (the program fails); "note" (numbering, a missing
+    plan, a stray header) is reported but fails nothing."""
+
+    def __new__(cls, text, kind="fatal"):
+        self = super().__new__(cls, text)
+        self.kind = kind
+        return self
+
+
+def _note(text):
+    return Problem(text, "note")
+
+
+# kselftest's "# Totals:" has no timeout column: a timeout counts as fail.
+TOTALS_KEYS = ("pass", "fail", "xfail", "xpass", "skip", "error")
+
+
 @dataclass
 class Result:
     """One "ok"/"not ok" line and what belongs to it."""
@@ -116,6 +135,16 @@ class Document:
         for r in self.results:
             c[r.outcome] += 1
         return c
+
+    def kselftest_counts(self):
+        """counts() in the terms of kselftest's "# Totals:" line."""
+        return totals_counts(r.outcome for r in self.results)
+
+    def fatal(self):
+        return [p for p in self.problems if p.kind == "fatal"]
+
+    def notes(self):
+        return [p for p in self.problems if p.kind != "fatal"]
 
     def walk(self, prefix=()):
         """Yield (path, Result) for every result, depth first, children
@@ -209,14 +238,14 @@ class _Parser:
             if doc.version is None and not doc.results:
                 doc.version = "%s %s" % (m.group(1), m.group(2))
             else:
-                doc.problems.append("line %d: stray version line %r"
-                                    % (lineno, text))
+                doc.problems.append(_note("line %d: stray version line %r"
+                                          % (lineno, text)))
             return
         m = _PLAN.match(text)
         if m:
             if doc.plan is not None:
-                doc.problems.append("line %d: second plan line %r"
-                                    % (lineno, text))
+                doc.problems.append(_note("line %d: second plan line %r"
+                                          % (lineno, text)))
                 return
             doc.plan = int(m.group(1))
             if m.group(2):
@@ -238,12 +267,12 @@ class _Parser:
         if m:
             totals = {k: int(v) for k, v in _TOTALS_ITEM.findall(m.group(1))}
             if doc.totals is not None:
-                doc.problems.append("second # Totals line (line %d): %r"
-                                    % (lineno, text))
+                doc.problems.append(Problem(
+                    "second # Totals line (line %d): %r" % (lineno, text)))
             elif not totals:
-                doc.problems.append("# Totals line (line %d) holds no "
-                                    "counts: %r; want pass:N fail:N ..."
-                                    % (lineno, text))
+                doc.problems.append(Problem(
+                    "# Totals line (line %d) holds no counts: %r; want "
+                    "pass:N fail:N ..." % (lineno, text)))
             else:
                 doc.totals = totals
             return
@@ -295,8 +324,9 @@ class _Parser:
         self.pending_prefixed = []
         expect = len(doc.results) + 1
         if r.number is not None and r.number != expect:
-            doc.problems.append("line %d: result numbered %d, expected %d"
-                                % (lineno, r.number, expect))
+            doc.problems.append(_note("line %d: result numbered %d, "
+                                      "expected %d"
+                                      % (lineno, r.number, expect)))
         doc.results.append(r)
         self.late_target = r if self.announced else None
 
@@ -323,9 +353,9 @@ class _Parser:
             # cut off before its parent reported.
             child = self._child(self.pending_indented, False)
             if child is not None:
-                doc.problems.append("indented subtest output at line %d has "
-                                    "no parent result line"
-                                    % self.pending_indented[0][0])
+                doc.problems.append(Problem(
+                    "indented subtest output at line %d has no parent "
+                    "result line" % self.pending_indented[0][0]))
         doc.diagnostics.extend(self.pending_diag)
         self._check()
 
@@ -333,31 +363,35 @@ class _Parser:
         doc = self.doc
         n = len(doc.results)
         if doc.bail_out is not None:
-            doc.problems.append("Bail out!%s" % (
-                " " + doc.bail_out if doc.bail_out else ""))
+            doc.problems.append(Problem("Bail out!%s" % (
+                " " + doc.bail_out if doc.bail_out else "")))
         if doc.plan is not None and doc.plan != n:
             if n < doc.plan:
-                doc.problems.append("stopped mid-stream: plan 1..%d but %d "
-                                    "result(s)" % (doc.plan, n))
+                doc.problems.append(Problem(
+                    "stopped mid-stream: plan 1..%d but %d result(s)"
+                    % (doc.plan, n)))
             else:
-                doc.problems.append("plan 1..%d but %d result(s)"
-                                    % (doc.plan, n))
+                doc.problems.append(Problem(
+                    "plan 1..%d but %d result(s)" % (doc.plan, n)))
         if doc.plan is None and n:
-            doc.problems.append("no plan line (1..N) for %d result(s)" % n)
+            doc.problems.append(_note("no plan line (1..N) for %d result(s)"
+                                      % n))
         if doc.totals is not None:
-            counted = self.kselftest_counts()
-            for key in ("pass", "fail", "xfail", "xpass", "skip", "error"):
+            counted = doc.kselftest_counts()
+            for key in TOTALS_KEYS:
                 if key in doc.totals and doc.totals[key] != counted[key]:
-                    doc.problems.append(
+                    doc.problems.append(Problem(
                         "# Totals says %s:%d but %d counted"
-                        % (key, doc.totals[key], counted[key]))
+                        % (key, doc.totals[key], counted[key])))
 
-    def kselftest_counts(self):
-        """Counts in kselftest's Totals terms: a timeout counts as a
-        failure there, TODO as its xfail/xpass."""
-        c = self.doc.counts()
-        c["fail"] += c.pop("timeout")
-        return c
+
+def totals_counts(outcomes):
+    """Counts of outcomes in "# Totals:" terms (TOTALS_KEYS): the one
+    place a timeout becomes a fail."""
+    c = dict.fromkeys(TOTALS_KEYS, 0)
+    for o in outcomes:
+        c["fail" if o == "timeout" else o] += 1
+    return c
 
 
 def structural(line):

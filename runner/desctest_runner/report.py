@@ -7,7 +7,7 @@ import os
 import sys
 import threading
 
-from . import verdict
+from . import ktap, verdict
 
 COLOURS = {"pass": "32", "fail": "31", "timeout": "31", "error": "35",
            "xpass": "31", "skip": "33", "xfail": "36"}
@@ -79,12 +79,7 @@ class Reporter:
             self._progress()
 
     def finish_stream(self, cases):
-        progs = [c for c in cases if not c.name]
-        c = {o: 0 for o in ("pass", "fail", "xfail", "xpass", "skip",
-                            "error")}
-        for p in progs:
-            key = "fail" if p.outcome == "timeout" else p.outcome
-            c[key] += 1
+        c = ktap.totals_counts(c.outcome for c in cases if not c.name)
         self._stream(["# Totals: " + " ".join("%s:%d" % kv
                                               for kv in c.items())])
 

@@ -261,3 +261,21 @@ def test_overriding_timeout_is_a_runner_line():
         # Not the child's stray text: the runner's own line.
         assert a.children.other_lines == [], line
         assert line[2:] in a.diagnostics
+
+
+def test_problems_carry_their_kind():
+    d = parse("1..3\nok 1 a\nok 3 b\n")
+    kinds = {p: p.kind for p in d.problems}
+    assert kinds == {"line 3: result numbered 3, expected 2": "note",
+                     "stopped mid-stream: plan 1..3 but 2 result(s)":
+                     "fatal"}
+    assert d.fatal() == ["stopped mid-stream: plan 1..3 but 2 result(s)"]
+    assert d.notes() == ["line 3: result numbered 3, expected 2"]
+
+
+def test_totals_counts_a_timeout_as_fail():
+    d = parse("1..2\nnot ok 1 a # TIMEOUT 45 s\nok 2 b\n"
+              "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0\n")
+    assert d.problems == []
+    assert d.kselftest_counts() == {"pass": 1, "fail": 1, "xfail": 0,
+                                    "xpass": 0, "skip": 0, "error": 0}

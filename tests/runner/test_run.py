@@ -310,3 +310,11 @@ def test_raw_files_are_never_overwritten(tmp_path, make_output):
         again = None
     assert again is None
     assert (tmp_path / "res" / first.stdout_file).read_bytes() == kept
+
+
+def test_stream_totals_count_timeouts_as_fail(cli, make_output, tmp_path):
+    output, settings = make_output(["pass.sh", "hang.sh"], timeout=1)
+    p = run(cli, tmp_path, output, settings)
+    assert p.returncode == 1
+    assert p.stdout.splitlines()[-1] == \
+        "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0"

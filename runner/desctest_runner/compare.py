@@ -3,10 +3,25 @@
 
 import sys
 
+import re
+
 from . import results
 
 GOOD = ("pass", "xfail")
 BAD = ("fail", "timeout", "error", "xpass")
+
+
+def _parent(name):
+    """The parent path of a nested test name ("a/b/c" -> "a/b"); "/"
+    inside a name is written "\\/" (see verdict.py)."""
+    parts = re.split(r"(?<!\\)/", name)
+    return "/".join(parts[:-1])
+
+
+def _num_key(t):
+    """A test by program, parent and number: kselftest renames a skipped
+    result after its reason, the number stays."""
+    return (t["program"], _parent(t["name"]), t.get("number"))
 
 
 def _key_maps(data):
@@ -14,7 +29,7 @@ def _key_maps(data):
     for t in data["tests"]:
         by_id[t["id"]] = t
         if t.get("number") is not None and t.get("name"):
-            by_num[(t["program"], t["number"], t["name"].count("/"))] = t
+            by_num[_num_key(t)] = t
     return by_id, by_num
 
 
@@ -32,8 +47,7 @@ def classify(a, b):
     # kselftest names a skipped or xfail result by its reason ("ok 3 # SKIP
     # why"): match what is left of those by program and number.
     for tid, tb in list(only_b.items()):
-        key = (tb["program"], tb.get("number"), tb["name"].count("/"))
-        ta = a_num.get(key)
+        ta = a_num.get(_num_key(tb))
         renamed = {"skip", "xfail", "xpass"} & {tb["outcome"],
                                                  ta and ta["outcome"]}
         if tb.get("number") is not None and ta is not None and \

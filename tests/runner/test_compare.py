@@ -110,3 +110,22 @@ def test_incomplete_or_interrupted_runs_are_warned_about(cli, tmp_path):
     assert p.returncode == 0
     assert "run B" in p.stderr and "interrupted and is incomplete" in \
         p.stderr and "run A" not in p.stderr
+
+
+def test_renames_match_within_their_parent_only():
+    # Two parents, each with a child numbered 1: a rename in one must not
+    # be paired with the other parent's child.
+    def t(name, number, outcome):
+        return {"id": "p::" + name, "program": "p", "name": name,
+                "number": number, "outcome": outcome}
+    a = {"tests": [t("x/one", 1, "pass"), t("y/other", 1, "pass")]}
+    b = {"tests": [t("y/other", 1, "pass"), t("x/no kvm", 1, "skip")]}
+    rows = compare.classify(a, b)
+    assert [(r[0], r[1]) for r in rows] == [("newly skipped", "p::x/no kvm")]
+    # Same parent name with a "/" of its own, written "\/".
+    a = {"tests": [t("a\\/b/one", 1, "pass"), t("a/b/one", 1, "pass")]}
+    b = {"tests": [t("a\\/b/no vmx", 1, "skip"), t("a/b/one", 1, "pass")]}
+    rows = compare.classify(a, b)
+    assert [(r[0], r[1]) for r in rows] == [("newly skipped",
+                                             "p::a\\/b/no vmx")]
+    assert compare._parent("a\\/b/c") == "a\\/b"

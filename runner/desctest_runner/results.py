@@ -186,7 +186,9 @@ def summary_md(data):
     m = data.get("machine", {})
     c = data["counts"]
     out = ["# desctest run %s" % data.get("run_id", "?"), ""]
-    verdict = "FAILED" if data.get("exit_status") else "PASSED"
+    status = data.get("exit_status")
+    # 125: a --bisect run that could not test (git bisect's "skip").
+    verdict = {0: "PASSED", 125: "UNTESTED"}.get(status, "FAILED")
     if not data.get("complete"):
         verdict = "INCOMPLETE"
     out.append("**%s** (exit %s)%s" % (

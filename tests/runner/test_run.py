@@ -318,3 +318,17 @@ def test_stream_totals_count_timeouts_as_fail(cli, make_output, tmp_path):
     assert p.returncode == 1
     assert p.stdout.splitlines()[-1] == \
         "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0"
+
+
+def test_summary_of_an_untestable_bisect_run(cli, make_output, tmp_path):
+    output, settings = make_output(["skip.sh"])
+    p = run(cli, tmp_path, output, settings, "--bisect")
+    assert p.returncode == 125, p.stderr
+    d, data = latest(tmp_path)
+    head = (d / "summary.md").read_text().splitlines()[2]
+    assert head == "**UNTESTED** (exit 125)"
+    p = run(cli, tmp_path, output, settings)
+    assert p.returncode == 0
+    d, data = latest(tmp_path)
+    assert (d / "summary.md").read_text().splitlines()[2] == \
+        "**PASSED** (exit 0)"

@@ -75,6 +75,10 @@ def _execute(source, run_dir, root, run_id, bisect, reporter):
     try:
         plug = plugin.run_pytest(source)
         outcomes = plug.outcomes
+        if plug.pytest_exit == plugin.pytest.ExitCode.INTERRUPTED:
+            # Ctrl-C after the programs ran, while pytest replayed their
+            # results: pytest swallowed it and said so in its exit code.
+            source.interrupted = True
         engine_ok = plug.pytest_exit in (0, 1)
     except KeyboardInterrupt:
         source.interrupted = True

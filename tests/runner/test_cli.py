@@ -3,9 +3,21 @@
 runner crashes give one line on stderr and 2, or 125 under --bisect
 (git bisect run reads 2 as "bad" and stops at anything above 127)."""
 
+import signal
+
 import pytest
 
 from desctest_runner import cli as cli_mod
+
+
+@pytest.fixture(autouse=True)
+def keep_signal_handlers():
+    # main() routes SIGTERM and SIGHUP to KeyboardInterrupt; not in here.
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM,
+                                              signal.SIGHUP)}
+    yield
+    for s, h in saved.items():
+        signal.signal(s, h)
 
 
 def one_line(p):
@@ -92,3 +104,28 @@ def test_list_not_utf8(cli, make_output, tmp_path):
     assert p.returncode == 125
     one_line(p)
     assert "kselftest-list.txt" in p.stderr
+
+
+@pytest.mark.parametrize("bisect,want", [((), 1), (("--bisect",), 125)])
+def test_ctrl_c_while_pytest_replays_is_interrupted(
+        monkeypatch, make_output, tmp_path, capsys, bisect, want):
+    # The programs have finished; Ctrl-C lands in pytest's run phase,
+    # which pytest turns into ExitCode.INTERRUPTED.
+    import json
+    from desctest_runner import plugin
+
+    def ctrl_c(self):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(plugin.CaseItem, "runtest", ctrl_c)
+    output, settings = make_output(["pass.sh"])
+    res = tmp_path / "results"
+    status = cli_mod.main(["run", "--output", output, "--settings",
+                           settings, "--results", str(res), *bisect])
+    capsys.readouterr()
+    assert status == want
+    with open(res / "latest" / "results.json") as f:
+        data = json.load(f)
+    assert data["interrupted"] is True
+    assert data["complete"] is False
+    assert "engine_error" not in data
+    assert [p["outcome"] for p in data["programs"]] == ["pass"]

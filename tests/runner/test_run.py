@@ -10,6 +10,8 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from desctest_runner import ktap
 
 from conftest import RUNNER
@@ -177,7 +179,10 @@ def test_nothing_overwritten_and_latest_moves(cli, make_output, tmp_path):
     assert runs == sorted([first, second])
 
 
-def test_ctrl_c_keeps_what_was_collected(make_output, tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM,
+                                 signal.SIGHUP])
+def test_ctrl_c_keeps_what_was_collected(make_output, tmp_path, sig):
+    # Ctrl-C, kill, and the terminal closing (SIGHUP) all stop cleanly.
     output, settings = make_output(["pass.sh", "hang.sh", "fail.sh"],
                                    timeout=60)
     env = dict(os.environ, PYTHONPATH=RUNNER, NO_COLOR="1")
@@ -194,7 +199,7 @@ def test_ctrl_c_keeps_what_was_collected(make_output, tmp_path):
             break
         time.sleep(0.1)
     time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 1, err
     _, data = latest(tmp_path)

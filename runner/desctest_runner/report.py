@@ -42,10 +42,9 @@ class Reporter:
         return "\033[%sm%s\033[0m" % (COLOURS[outcome], text)
 
     # --- the KTAP stream -------------------------------------------------
-    def start(self, total, header=True):
+    def start(self, total):
         self.total = total
-        if header:
-            self._stream(["KTAP version 1", "1..%d" % total])
+        self._stream(["KTAP version 1", "1..%d" % total])
 
     def started(self, prog_id):
         with self.lock:

@@ -19,9 +19,19 @@ EXIT_USAGE = 2
 EXIT_UNTESTED = 125
 
 
+class UsageError(Exception):
+    """A command line argparse refused; the message is one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse prints the usage and exits 2, which git bisect run reads as
+    # "bad": raise instead, so main() chooses the exit status.
+    def error(self, message):
+        raise UsageError(message)
+
+
 def _parser():
-    p = argparse.ArgumentParser(prog="desctest_runner",
-                                description="desctest KTAP runner")
+    p = _Parser(prog="desctest_runner", description="desctest KTAP runner")
     sub = p.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="run the built programs")
     r.add_argument("--output", required=True,
@@ -65,6 +75,10 @@ def _execute(source, run_dir, root, run_id, bisect, reporter):
     try:
         plug = plugin.run_pytest(source)
         outcomes = plug.outcomes
+        if plug.pytest_exit == plugin.pytest.ExitCode.INTERRUPTED:
+            # Ctrl-C after the programs ran, while pytest replayed their
+            # results: pytest swallowed it and said so in its exit code.
+            source.interrupted = True
         engine_ok = plug.pytest_exit in (0, 1)
     except KeyboardInterrupt:
         source.interrupted = True
@@ -120,6 +134,12 @@ def cmd_import(a):
         print("desctest: console log %s not found; pass the file the VM's "
               "serial console was written to" % a.console, file=sys.stderr)
         return EXIT_UNTESTED if a.bisect else EXIT_USAGE
+    try:
+        with open(a.console, "rb"):
+            pass
+    except OSError as e:
+        raise InputError("console log %s: %s" % (a.console, e.strerror)) \
+            from None
     run_id, run_dir = results.new_run_dir(a.results)
     mach = {"kernel": None, "cpu": None, "kvm": None,
             "ksrc": os.path.abspath(a.ksrc) if a.ksrc else None,
@@ -131,9 +151,10 @@ def cmd_import(a):
     return _execute(source, run_dir, a.results, run_id, a.bisect, reporter)
 
 
-def main(argv=None):
+def _dispatch(argv):
     a = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _sigterm)
+    signal.signal(signal.SIGHUP, _sigterm)
     if a.cmd == "run":
         return cmd_run(a)
     if a.cmd == "import-console":
@@ -141,5 +162,43 @@ def main(argv=None):
     try:
         return compare.main(a.a, a.b, sys.stdout)
     except ValueError as e:
-        print("desctest: %s" % e, file=sys.stderr)
-        return EXIT_USAGE
+        raise InputError(str(e)) from None
+
+
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
+def main(argv=None):
+    """Exit status of the whole command. Under --bisect nothing but 0, 1
+    or 125 comes out, whatever goes wrong: git bisect run stops at any
+    status above 127 and reads 2 as "bad"."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    bisect = "--bisect" in args
+    fail = EXIT_UNTESTED if bisect else EXIT_USAGE
+    try:
+        status = _dispatch(args)
+    except UsageError as e:
+        print("desctest: %s; see --help" % _one_line(e), file=sys.stderr)
+        return fail
+    except InputError as e:
+        print("desctest: %s" % _one_line(e), file=sys.stderr)
+        return fail
+    except SystemExit as e:
+        # --help and --version exit 0 through argparse.
+        if not e.code:
+            return EXIT_UNTESTED if bisect else 0
+        return fail
+    except KeyboardInterrupt:
+        print("desctest: interrupted", file=sys.stderr)
+        return EXIT_UNTESTED if bisect else 130
+    except Exception as e:
+        if not bisect:
+            raise
+        print("desctest: runner crashed (%s: %s); this commit counts as "
+              "untestable" % (type(e).__name__, _one_line(e)),
+              file=sys.stderr)
+        return EXIT_UNTESTED
+    if bisect and status not in (0, 1, EXIT_UNTESTED):
+        return EXIT_UNTESTED
+    return status

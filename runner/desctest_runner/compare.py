@@ -1,10 +1,27 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """compare A B: what changed between two runs, as a table."""
 
+import sys
+
+import re
+
 from . import results
 
 GOOD = ("pass", "xfail")
 BAD = ("fail", "timeout", "error", "xpass")
+
+
+def _parent(name):
+    """The parent path of a nested test name ("a/b/c" -> "a/b"); "/"
+    inside a name is written "\\/" (see verdict.py)."""
+    parts = re.split(r"(?<!\\)/", name)
+    return "/".join(parts[:-1])
+
+
+def _num_key(t):
+    """A test by program, parent and number: kselftest renames a skipped
+    result after its reason, the number stays."""
+    return (t["program"], _parent(t["name"]), t.get("number"))
 
 
 def _key_maps(data):
@@ -12,7 +29,7 @@ def _key_maps(data):
     for t in data["tests"]:
         by_id[t["id"]] = t
         if t.get("number") is not None and t.get("name"):
-            by_num[(t["program"], t["number"], t["name"].count("/"))] = t
+            by_num[_num_key(t)] = t
     return by_id, by_num
 
 
@@ -30,8 +47,7 @@ def classify(a, b):
     # kselftest names a skipped or xfail result by its reason ("ok 3 # SKIP
     # why"): match what is left of those by program and number.
     for tid, tb in list(only_b.items()):
-        key = (tb["program"], tb.get("number"), tb["name"].count("/"))
-        ta = a_num.get(key)
+        ta = a_num.get(_num_key(tb))
         renamed = {"skip", "xfail", "xpass"} & {tb["outcome"],
                                                  ta and ta["outcome"]}
         if tb.get("number") is not None and ta is not None and \
@@ -77,15 +93,24 @@ def table(rows):
     return "\n".join(out)
 
 
-def main(path_a, path_b, out):
+def main(path_a, path_b, out, warn=None):
     a = results.load(path_a)
     b = results.load(path_b)
     rows = classify(a, b)
-    ma, mb = a.get("machine", {}), b.get("machine", {})
+    ma, mb = (d.get("machine") if isinstance(d.get("machine"), dict)
+              else {} for d in (a, b))
     for tag, d, m in (("A", a, ma), ("B", b, mb)):
         print("%s: %s  kernel %s  KSRC %s" % (
             tag, d.get("run_id") or "-", m.get("kernel") or "-",
             m.get("ksrc_version") or "-"), file=out)
+    for tag, d, path in (("A", a, path_a), ("B", b, path_b)):
+        why = [w for w, on in (("was interrupted", d.get("interrupted")),
+                               ("is incomplete", d.get("complete") is False))
+               if on]
+        if why:
+            print("desctest: warning: run %s (%s) %s; its missing tests show "
+                  "as disappeared or appeared" % (tag, path, " and ".join(why)),
+                  file=warn or sys.stderr)
     if not rows:
         print("no differences in %d test(s)" % len(b["tests"]), file=out)
     else:

@@ -22,6 +22,13 @@ class Program:
         return "%s:%s" % (self.collection, self.path)
 
 
+def relative_name(name):
+    """True when name can sit under a directory as it is: not empty, not
+    absolute, no empty, "." or ".." component (raw/<collection>/<path>)."""
+    return bool(name) and not os.path.isabs(name) and \
+        all(part not in ("", ".", "..") for part in name.split("/"))
+
+
 _SETTING = re.compile(r"^([^=\s]+)\s*=\s*(\S+)$")
 
 
@@ -35,6 +42,10 @@ def read_settings(path):
     except OSError as e:
         raise InputError("settings file %s: %s; pass --settings configs/settings"
                          % (path, e.strerror)) from None
+    except UnicodeDecodeError as e:
+        raise InputError("settings file %s: not UTF-8 text (byte %d); pass "
+                         "--settings configs/settings" % (path, e.start)) \
+            from None
     for n, line in enumerate(lines, 1):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -67,6 +78,9 @@ def read_list(output, settings, filters=()):
                          "or pass the right --output" % listing) from None
     except OSError as e:
         raise InputError("%s: %s" % (listing, e.strerror)) from None
+    except UnicodeDecodeError as e:
+        raise InputError("%s: not UTF-8 text (byte %d); rebuild it with make "
+                         "all" % (listing, e.start)) from None
     default, per = read_settings(settings)
     programs, seen = [], set()
     for n, line in enumerate(lines, 1):
@@ -74,8 +88,7 @@ def read_list(output, settings, filters=()):
         if not line or line.startswith("#"):
             continue
         coll, sep, path = line.partition(":")
-        if not sep or not coll or not path or os.path.isabs(path) or \
-                ".." in path.split("/"):
+        if not sep or not relative_name(coll) or not relative_name(path):
             raise InputError("%s:%d: %r is not collection:path (path relative "
                              "to OUTPUT); rebuild it with make all"
                              % (listing, n, line))

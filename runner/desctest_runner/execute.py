@@ -11,14 +11,84 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from . import ktap
+from . import ktap, results
 
-TAIL_LINES = 40
 # Past this many stdout lines only KTAP structure is kept in memory (the
 # raw file keeps everything): a program printing without end must not
 # take the runner down with it.
 KEEP_LINES = 100000
 KILL_GRACE_S = 2.0
+# One stdout line longer than this is cut in memory (the raw file keeps
+# it whole); of stderr only the last STDERR_KEEP bytes stay in memory.
+MAX_LINE = 64 * 1024
+STDERR_KEEP = 64 * 1024
+
+
+class LineSplitter:
+    """Bytes as they arrive to whole lines. Only the new chunk is searched
+    for newlines, so a long line without one costs linear time, and a line
+    keeps at most MAX_LINE bytes in memory."""
+
+    def __init__(self, max_line=None):
+        self.max_line = MAX_LINE if max_line is None else max_line
+        self.partial = bytearray()
+        self.cut = 0              # bytes of the current line not kept
+
+    def _add(self, data):
+        room = self.max_line - len(self.partial)
+        if room > 0:
+            self.partial += data[:room]
+        self.cut += max(0, len(data) - max(room, 0))
+
+    def _take(self):
+        text = _text(bytes(self.partial))
+        if self.cut:
+            text += " [desctest: %d more byte(s) of this line in the raw " \
+                "file]" % self.cut
+        self.partial.clear()
+        self.cut = 0
+        return text
+
+    def feed(self, data):
+        lines = []
+        start = 0
+        while True:
+            nl = data.find(b"\n", start)
+            if nl < 0:
+                self._add(data[start:])
+                return lines
+            self._add(data[start:nl])
+            lines.append(self._take())
+            start = nl + 1
+
+    def finish(self):
+        """The last line when it had no newline, else None."""
+        if self.partial or self.cut:
+            return self._take()
+        return None
+
+
+class TailBuffer:
+    """The last `keep` bytes written, for stderr."""
+
+    def __init__(self, keep=None):
+        self.keep = STDERR_KEEP if keep is None else keep
+        self.buf = bytearray()
+        self.dropped = 0
+
+    def add(self, data):
+        self.buf += data
+        over = len(self.buf) - self.keep
+        if over > 0:
+            del self.buf[:over]
+            self.dropped += over
+
+    def text(self):
+        text = _text(bytes(self.buf))
+        if self.dropped:
+            text = ("[desctest: %d earlier byte(s) of stderr in the raw "
+                    "file]\n" % self.dropped) + text
+        return text
 
 
 @dataclass
@@ -26,6 +96,8 @@ class ProgramRun:
     program: object
     status: str = "pending"   # exited signaled timeout missing
                               # not-executable interrupted spawn-error
+                              # lost (console: never ran) died (console:
+                              # the guest stopped under it)
     returncode: int | None = None
     signal: str | None = None
     started: float = 0.0
@@ -46,11 +118,6 @@ class ProgramRun:
         self.stdout_lines.append(text)
         self.stdout_times.append(stamp)
 
-    def stdout_tail(self, n=TAIL_LINES):
-        return self.stdout_lines[-n:]
-
-    def stderr_tail(self, n=TAIL_LINES):
-        return self.stderr_text.splitlines()[-n:]
 
 
 class Runner:
@@ -73,15 +140,19 @@ class Runner:
 
     def run(self, prog):
         run = ProgramRun(prog)
-        base = os.path.join(self.rawdir, prog.collection,
-                            prog.path.replace("/", "__"))
-        os.makedirs(os.path.dirname(base), exist_ok=True)
+        try:
+            base = results.raw_base(self.rawdir, prog.collection, prog.path)
+        except ValueError as e:
+            run.status = "spawn-error"
+            run.error = "not run: %s" % e
+            return run
         run.stdout_file = os.path.relpath(base + ".stdout", self.resdir)
         run.stderr_file = os.path.relpath(base + ".stderr", self.resdir)
         exe = os.path.join(self.output, prog.path)
         run.started = time.time()
-        with open(base + ".stdout", "wb") as out, \
-                open(base + ".stderr", "wb") as err:
+        # "x": two programs never share (and overwrite) a raw file.
+        with open(base + ".stdout", "xb") as out, \
+                open(base + ".stderr", "xb") as err:
             if self.stopping.is_set():
                 run.status = "interrupted"
                 run.error = "not started: the run was interrupted"
@@ -112,10 +183,15 @@ class Runner:
             return
         with self.lock:
             self.groups[id(run)] = proc.pid
+        # kill_all() may have taken its snapshot of the groups between
+        # Popen and the registration above: then this group is ours to kill.
+        stopped = self.stopping.is_set()
+        if stopped:
+            _killpg(proc.pid, signal.SIGKILL)
         deadline = t0 + prog.timeout
         timed_out = False
-        partial = b""
-        errbuf = bytearray()
+        lines = LineSplitter()
+        errbuf = TailBuffer()
         sel = selectors.DefaultSelector()
         sel.register(proc.stdout, selectors.EVENT_READ, "out")
         sel.register(proc.stderr, selectors.EVENT_READ, "err")
@@ -125,6 +201,9 @@ class Runner:
         try:
             while open_pipes:
                 now = time.monotonic()
+                if not stopped and self.stopping.is_set():
+                    stopped = True
+                    _killpg(proc.pid, signal.SIGKILL)
                 if exited_at is None and proc.poll() is not None:
                     exited_at = now
                     # Its group goes with it; only a process that left the
@@ -156,17 +235,16 @@ class Runner:
                     if key.data == "err":
                         err.write(data)
                         err.flush()
-                        errbuf += data
+                        errbuf.add(data)
                         continue
                     out.write(data)
                     out.flush()
                     stamp = time.monotonic() - t0
-                    chunks = (partial + data).split(b"\n")
-                    partial = chunks.pop()
-                    for c in chunks:
-                        run.add_line(_text(c), stamp)
-            if partial:
-                run.add_line(_text(partial), time.monotonic() - t0)
+                    for line in lines.feed(data):
+                        run.add_line(line, stamp)
+            last = lines.finish()
+            if last is not None:
+                run.add_line(last, time.monotonic() - t0)
             if run.dropped_lines:
                 run.stdout_lines.append(
                     "# desctest: %d more diagnostic line(s) in the raw "
@@ -187,7 +265,7 @@ class Runner:
             with self.lock:
                 self.groups.pop(id(run), None)
         run.duration_s = round(time.monotonic() - t0, 3)
-        run.stderr_text = _text(bytes(errbuf))
+        run.stderr_text = errbuf.text()
         run.returncode = rc
         if self.stopping.is_set():
             run.status = "interrupted"

@@ -33,12 +33,33 @@ _SUBTEST = re.compile(r"^#\s*Subtest:\s*(.*?)\s*$")
 # in its own (unprefixed) output; lines its prefixer prints between a
 # result and the next announcement are late lines of that result.
 _RUNNER_ANNOUNCE = re.compile(r"^selftests: \S+: .+$")
-_RUNNER_TIMEOUT = re.compile(r"^timeout set to \d+\s*$")
+# "-o N" (run_kselftest.sh) prints "overriding timeout to N" instead.
+_RUNNER_TIMEOUT = re.compile(r"^(?:timeout set to|overriding timeout to) "
+                             r"\d+\s*$")
 
 _DIRECTIVES = {
     "SKIP": "SKIP", "SKIPPED": "SKIP", "TODO": "TODO", "XFAIL": "XFAIL",
     "XPASS": "XPASS", "TIMEOUT": "TIMEOUT", "ERROR": "ERROR",
 }
+
+
+class Problem(str):
+    """One oddity in a stream, as its message. kind "fatal" makes the
+    stream untrustworthy (the program fails); "note" (numbering, a missing
+    plan, a stray header) is reported but fails nothing."""
+
+    def __new__(cls, text, kind="fatal"):
+        self = super().__new__(cls, text)
+        self.kind = kind
+        return self
+
+
+def _note(text):
+    return Problem(text, "note")
+
+
+# kselftest's "# Totals:" has no timeout column: a timeout counts as fail.
+TOTALS_KEYS = ("pass", "fail", "xfail", "xpass", "skip", "error")
 
 
 @dataclass
@@ -115,6 +136,16 @@ class Document:
             c[r.outcome] += 1
         return c
 
+    def kselftest_counts(self):
+        """counts() in the terms of kselftest's "# Totals:" line."""
+        return totals_counts(r.outcome for r in self.results)
+
+    def fatal(self):
+        return [p for p in self.problems if p.kind == "fatal"]
+
+    def notes(self):
+        return [p for p in self.problems if p.kind != "fatal"]
+
     def walk(self, prefix=()):
         """Yield (path, Result) for every result, depth first, children
         before their parent (the order they appear in the stream)."""
@@ -125,18 +156,32 @@ class Document:
             yield path, r
 
 
+_HASH = re.compile(r"(?:^|\s)#(?:\s|$)")
+_WORD = re.compile(r"([A-Za-z]+)(?::|(?=\s)|$)\s*(.*?)\s*$")
+
+
+def _directive(text):
+    """(DIRECTIVE, reason) when text starts with a directive word, with or
+    without a colon after it ("SKIP why", "SKIP: why"), else None."""
+    m = _WORD.match(text.strip())
+    key = m and _DIRECTIVES.get(m.group(1).upper())
+    return (key, m.group(2)) if key else None
+
+
 def _split_directive(rest):
-    """Split "desc # DIRECTIVE reason" into (desc, directive, reason, note)."""
-    m = re.search(r"(?:^|\s)#(?:\s|$)", rest)
-    if not m:
+    """Split "desc # DIRECTIVE reason" into (desc, directive, reason, note).
+    The directive is the last " # " followed by a directive word, so a
+    description holding " # " keeps it; without one, the text after the
+    first " # " is a note."""
+    marks = list(_HASH.finditer(rest))
+    for m in reversed(marks):
+        found = _directive(rest[m.end():])
+        if found:
+            return rest[:m.start()].strip(), found[0], found[1], ""
+    if not marks:
         return rest.strip(), None, "", ""
-    desc = rest[:m.start()].strip()
-    tail = rest[m.end():].strip()
-    word, _, reason = tail.partition(" ")
-    key = _DIRECTIVES.get(word.upper().rstrip(":"))
-    if key:
-        return desc, key, reason.strip(), ""
-    return desc, None, "", tail
+    m = marks[0]
+    return rest[:m.start()].strip(), None, "", rest[m.end():].strip()
 
 
 def _indent(line):
@@ -193,21 +238,22 @@ class _Parser:
             if doc.version is None and not doc.results:
                 doc.version = "%s %s" % (m.group(1), m.group(2))
             else:
-                doc.problems.append("line %d: stray version line %r"
-                                    % (lineno, text))
+                doc.problems.append(_note("line %d: stray version line %r"
+                                          % (lineno, text)))
             return
         m = _PLAN.match(text)
         if m:
             if doc.plan is not None:
-                doc.problems.append("line %d: second plan line %r"
-                                    % (lineno, text))
+                doc.problems.append(_note("line %d: second plan line %r"
+                                          % (lineno, text)))
                 return
             doc.plan = int(m.group(1))
             if m.group(2):
-                word, _, reason = m.group(2).partition(" ")
-                doc.plan_directive = _DIRECTIVES.get(word.upper())
-                doc.plan_reason = reason.strip() if doc.plan_directive \
-                    else m.group(2)
+                found = _directive(m.group(2))
+                if found:
+                    doc.plan_directive, doc.plan_reason = found
+                else:
+                    doc.plan_reason = m.group(2)
             return
         m = _RESULT.match(text)
         if m:
@@ -219,8 +265,16 @@ class _Parser:
             return
         m = _TOTALS.match(text)
         if m:
-            doc.totals = {k: int(v) for k, v in
-                          _TOTALS_ITEM.findall(m.group(1))}
+            totals = {k: int(v) for k, v in _TOTALS_ITEM.findall(m.group(1))}
+            if doc.totals is not None:
+                doc.problems.append(Problem(
+                    "second # Totals line (line %d): %r" % (lineno, text)))
+            elif not totals:
+                doc.problems.append(Problem(
+                    "# Totals line (line %d) holds no counts: %r; want "
+                    "pass:N fail:N ..." % (lineno, text)))
+            else:
+                doc.totals = totals
             return
         if text.startswith("#"):
             inner = _unprefix(text)
@@ -270,8 +324,9 @@ class _Parser:
         self.pending_prefixed = []
         expect = len(doc.results) + 1
         if r.number is not None and r.number != expect:
-            doc.problems.append("line %d: result numbered %d, expected %d"
-                                % (lineno, r.number, expect))
+            doc.problems.append(_note("line %d: result numbered %d, "
+                                      "expected %d"
+                                      % (lineno, r.number, expect)))
         doc.results.append(r)
         self.late_target = r if self.announced else None
 
@@ -298,9 +353,9 @@ class _Parser:
             # cut off before its parent reported.
             child = self._child(self.pending_indented, False)
             if child is not None:
-                doc.problems.append("indented subtest output at line %d has "
-                                    "no parent result line"
-                                    % self.pending_indented[0][0])
+                doc.problems.append(Problem(
+                    "indented subtest output at line %d has no parent "
+                    "result line" % self.pending_indented[0][0]))
         doc.diagnostics.extend(self.pending_diag)
         self._check()
 
@@ -308,31 +363,35 @@ class _Parser:
         doc = self.doc
         n = len(doc.results)
         if doc.bail_out is not None:
-            doc.problems.append("Bail out!%s" % (
-                " " + doc.bail_out if doc.bail_out else ""))
+            doc.problems.append(Problem("Bail out!%s" % (
+                " " + doc.bail_out if doc.bail_out else "")))
         if doc.plan is not None and doc.plan != n:
             if n < doc.plan:
-                doc.problems.append("stopped mid-stream: plan 1..%d but %d "
-                                    "result(s)" % (doc.plan, n))
+                doc.problems.append(Problem(
+                    "stopped mid-stream: plan 1..%d but %d result(s)"
+                    % (doc.plan, n)))
             else:
-                doc.problems.append("plan 1..%d but %d result(s)"
-                                    % (doc.plan, n))
+                doc.problems.append(Problem(
+                    "plan 1..%d but %d result(s)" % (doc.plan, n)))
         if doc.plan is None and n:
-            doc.problems.append("no plan line (1..N) for %d result(s)" % n)
+            doc.problems.append(_note("no plan line (1..N) for %d result(s)"
+                                      % n))
         if doc.totals is not None:
-            counted = self.kselftest_counts()
-            for key in ("pass", "fail", "xfail", "xpass", "skip", "error"):
+            counted = doc.kselftest_counts()
+            for key in TOTALS_KEYS:
                 if key in doc.totals and doc.totals[key] != counted[key]:
-                    doc.problems.append(
+                    doc.problems.append(Problem(
                         "# Totals says %s:%d but %d counted"
-                        % (key, doc.totals[key], counted[key]))
+                        % (key, doc.totals[key], counted[key])))
 
-    def kselftest_counts(self):
-        """Counts in kselftest's Totals terms: a timeout counts as a
-        failure there, TODO as its xfail/xpass."""
-        c = self.doc.counts()
-        c["fail"] += c.pop("timeout")
-        return c
+
+def totals_counts(outcomes):
+    """Counts of outcomes in "# Totals:" terms (TOTALS_KEYS): the one
+    place a timeout becomes a fail."""
+    c = dict.fromkeys(TOTALS_KEYS, 0)
+    for o in outcomes:
+        c["fail" if o == "timeout" else o] += 1
+    return c
 
 
 def structural(line):

@@ -7,7 +7,7 @@ import os
 import sys
 import threading
 
-from . import verdict
+from . import ktap, verdict
 
 COLOURS = {"pass": "32", "fail": "31", "timeout": "31", "error": "35",
            "xpass": "31", "skip": "33", "xfail": "36"}
@@ -33,6 +33,7 @@ class Reporter:
         self.running = []
         self.status = {}
         self.line_shown = False
+        self.out_closed = False     # the reader of stdout went away
 
     def paint(self, outcome, text=None):
         text = outcome if text is None else text
@@ -41,10 +42,9 @@ class Reporter:
         return "\033[%sm%s\033[0m" % (COLOURS[outcome], text)
 
     # --- the KTAP stream -------------------------------------------------
-    def start(self, total, header=True):
+    def start(self, total):
         self.total = total
-        if header:
-            self._stream(["KTAP version 1", "1..%d" % total])
+        self._stream(["KTAP version 1", "1..%d" % total])
 
     def started(self, prog_id):
         with self.lock:
@@ -78,19 +78,28 @@ class Reporter:
             self._progress()
 
     def finish_stream(self, cases):
-        progs = [c for c in cases if not c.name]
-        c = {o: 0 for o in ("pass", "fail", "xfail", "xpass", "skip",
-                            "error")}
-        for p in progs:
-            key = "fail" if p.outcome == "timeout" else p.outcome
-            c[key] += 1
+        c = ktap.totals_counts(c.outcome for c in cases if not c.name)
         self._stream(["# Totals: " + " ".join("%s:%d" % kv
                                               for kv in c.items())])
 
     def _stream(self, lines):
         self._clear()
-        self.out.write("\n".join(lines) + "\n")
-        self.out.flush()
+        if self.out_closed:
+            return
+        try:
+            self.out.write("\n".join(lines) + "\n")
+            self.out.flush()
+        except BrokenPipeError:
+            # "run ... | head -1": the stream's reader is gone, the run is
+            # not. Point the descriptor at /dev/null so that nothing else
+            # (the interpreter's flush at exit included) trips on it.
+            self.out_closed = True
+            try:
+                fd = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(fd, self.out.fileno())
+                os.close(fd)
+            except (OSError, ValueError, AttributeError):
+                pass
 
     # --- the terminal progress line ---------------------------------------
     def _clear(self):

@@ -13,21 +13,29 @@ import time
 import xml.etree.ElementTree as ET
 
 from . import ktap
+from .config import InputError, relative_name
 
 FORMAT = 1
 
 
 def new_run_dir(root):
-    os.makedirs(root, exist_ok=True)
+    """A fresh results/<timestamp>-<short-id>/ under root; InputError when
+    root cannot hold one (a plain file, no write permission...)."""
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    while True:
-        run_id = "%s-%s" % (stamp, secrets.token_hex(3))
-        path = os.path.join(root, run_id)
-        try:
-            os.mkdir(path)
-        except FileExistsError:
-            continue
-        return run_id, path
+    try:
+        os.makedirs(root, exist_ok=True)
+        while True:
+            run_id = "%s-%s" % (stamp, secrets.token_hex(3))
+            path = os.path.join(root, run_id)
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                continue
+            return run_id, path
+    except OSError as e:
+        raise InputError("cannot create a run folder under --results %s: "
+                         "%s; pass a writable directory"
+                         % (root, e.strerror or e)) from None
 
 
 def write_atomic(path, text):
@@ -37,6 +45,32 @@ def write_atomic(path, text):
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def write_new(path, text):
+    """Like write_atomic, but never replaces a file already there
+    (FileExistsError): raw output is never overwritten."""
+    tmp = "%s.tmp-%d" % (path, os.getpid())
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    try:
+        os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
+
+
+def raw_base(rawdir, collection, path):
+    """rawdir/<collection>/<path>, the program's raw output without its
+    .stdout/.stderr suffix; its directory is created. Names the list or a
+    console log gave must stay under rawdir: ValueError otherwise."""
+    if not relative_name(collection) or not relative_name(path):
+        raise ValueError("%s:%s cannot name a file under %s (empty, absolute "
+                         "or .. part)" % (collection, path, rawdir))
+    base = os.path.join(rawdir, collection, path)
+    os.makedirs(os.path.dirname(base), exist_ok=True)
+    return base
 
 
 def point_latest(root, run_id):
@@ -83,10 +117,30 @@ def load(path):
     except (OSError, json.JSONDecodeError) as e:
         raise ValueError("%s: not a readable results.json (%s)"
                          % (path, e)) from None
-    if not isinstance(data, dict) or "tests" not in data:
+    if not isinstance(data, dict) or not isinstance(data.get("tests"), list):
         raise ValueError("%s: no \"tests\" list; not a desctest results.json"
                          % path)
+    for n, t in enumerate(data["tests"]):
+        problem = _bad_test(t)
+        if problem:
+            raise ValueError("%s: tests[%d] %s; not a desctest results.json "
+                             "(rerun to write a fresh one)" % (path, n, problem))
     return data
+
+
+def _bad_test(t):
+    """What is wrong with one entry of "tests", or None."""
+    if not isinstance(t, dict):
+        return "is not an object"
+    for key in ("id", "program", "name", "outcome"):
+        if not isinstance(t.get(key), str):
+            return "has no %s string" % key
+    if t["outcome"] not in ktap.OUTCOMES:
+        return "has unknown outcome %r (want one of %s)" % (
+            t["outcome"], ", ".join(ktap.OUTCOMES))
+    if t.get("number") is not None and not isinstance(t["number"], int):
+        return "has a number that is not an integer"
+    return None
 
 
 # Characters XML 1.0 cannot carry (a program may print any byte).
@@ -132,7 +186,9 @@ def summary_md(data):
     m = data.get("machine", {})
     c = data["counts"]
     out = ["# desctest run %s" % data.get("run_id", "?"), ""]
-    verdict = "FAILED" if data.get("exit_status") else "PASSED"
+    status = data.get("exit_status")
+    # 125: a --bisect run that could not test (git bisect's "skip").
+    verdict = {0: "PASSED", 125: "UNTESTED"}.get(status, "FAILED")
     if not data.get("complete"):
         verdict = "INCOMPLETE"
     out.append("**%s** (exit %s)%s" % (
@@ -171,7 +227,8 @@ def summary_md(data):
                          if p.get(k))
         out.append("| `%s` | %s | %s | %s | %s |" % (
             p["id"], p["outcome"], "-" if rc is None else rc,
-            p.get("duration_s") if p.get("status") != "lost" else "-",
+            p.get("duration_s") if p.get("status") not in ("lost", "died")
+            else "-",
             links or "-"))
     return "\n".join(out) + "\n"
 

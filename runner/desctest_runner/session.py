@@ -50,9 +50,11 @@ class _Source:
         cases = verdict.program_cases(run, doc)
         with self.lock:
             self.done[run.program.id] = (run, doc, cases)
+            # Results first: whatever happens to the reporter's streams,
+            # the program is on disk.
+            results.write_json(self.run_dir, self.snapshot(complete=False))
             self.reporter.program_done(run.program.id, run.stdout_lines,
                                        cases)
-            results.write_json(self.run_dir, self.snapshot(complete=False))
         return cases
 
     def snapshot(self, complete, outcomes=None):
@@ -142,6 +144,7 @@ class ConsoleSource(_Source):
         self.machine = {}
         self.info = {}
         self.done_seen = False
+        self.started = False    # DESCTEST-MACHINE seen: the suite ran
 
     def produce(self):
         with open(self.console, encoding="utf-8", errors="replace") as f:
@@ -157,6 +160,7 @@ class ConsoleSource(_Source):
             m = _FRAME.search(line)
             kind = m.group(1) if m else None
             if kind == "MACHINE":
+                self.started = True
                 kv = m.group(2)
                 km = re.search(r"kernel=(\S+)", kv)
                 cm = re.search(r"cpu=(.*)$", kv)
@@ -192,6 +196,7 @@ class ConsoleSource(_Source):
             mach["kvm"] = self.info.get("kvm", mach.get("kvm"))
         self.reporter.start(len(blocks) + (0 if self.done_seen else 1))
         rawdir = os.path.join(self.run_dir, "raw")
+        self.started = self.started or bool(blocks)
         for b in blocks:
             self._file_block(b, rawdir)
         if not self.done_seen:
@@ -206,15 +211,20 @@ class ConsoleSource(_Source):
         self.order.append(prog.id)
         run = execute.ProgramRun(prog)
         run.stdout_lines = b["lines"]
-        base = os.path.join(rawdir, prog.collection,
-                            prog.path.replace("/", "__"))
-        os.makedirs(os.path.dirname(base), exist_ok=True)
-        results.write_atomic(base + ".stdout", "\n".join(b["lines"]) + "\n")
-        results.write_atomic(base + ".stderr", "")
+        try:
+            base = results.raw_base(rawdir, prog.collection, prog.path)
+        except (ValueError, OSError):
+            # The guest printed a name that cannot be a file name here.
+            base = results.raw_base(rawdir, "console", "block-%d" % b["at"])
+        results.write_new(base + ".stdout", "\n".join(b["lines"]) + "\n")
+        results.write_new(base + ".stderr", "")
         run.stdout_file = os.path.relpath(base + ".stdout", self.run_dir)
         run.stderr_file = os.path.relpath(base + ".stderr", self.run_dir)
         if b["end"] is None:
-            run.status = "lost"
+            # The guest died under this program: a kernel panic or hang
+            # is the regression a bisect is looking for, so "died" is a
+            # failure, not an untestable run.
+            run.status = "died"
             run.error = ("no DESCTEST-END for %s (console line %d): the "
                          "guest stopped while it ran" % (prog.id, b["at"]))
         else:
@@ -234,10 +244,20 @@ class ConsoleSource(_Source):
     def _no_done(self, lines):
         prog = Program("console", os.path.basename(self.console), None)
         self.order.append(prog.id)
-        run = execute.ProgramRun(prog, status="lost")
+        run = execute.ProgramRun(prog)
         run.stdout_lines = lines[-CONSOLE_TAIL:]
         run.stdout_file = self.console_copy
-        run.error = ("no DESCTEST-DONE in %s: the guest kernel panicked, hung "
-                     "or was killed before the suite finished; console tail "
-                     "in details" % self.console)
+        if self.started:
+            # The suite started, so the kernel booted: whatever stopped it
+            # (panic, hang, oops) happened under test. That is bad.
+            run.status = "died"
+            run.error = ("no DESCTEST-DONE in %s: the guest kernel panicked, "
+                         "hung or was killed while the suite ran; console "
+                         "tail in details" % self.console)
+        else:
+            # Never got as far as the suite: nothing was tested.
+            run.status = "lost"
+            run.error = ("no DESCTEST-MACHINE line in %s: the guest never "
+                         "started the suite (boot failure, wrong log?); "
+                         "console tail in details" % self.console)
         self._finished(run, ktap.parse([]))

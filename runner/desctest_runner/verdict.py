@@ -52,18 +52,24 @@ def program_cases(run, doc=None):
         names.add(name)
         outcome = r.outcome
         details = _tail(r.diagnostics)
-        if r.children is not None and r.children.problems:
-            details += ["nested output: " + p for p in r.children.problems]
-            if outcome == "pass":
-                outcome = "fail"
+        kids = r.children
+        # A child stream is judged like the program's own: fatal problems
+        # fail the parent, notes (numbering, no plan) are only reported.
+        fatal = kids.fatal() if kids is not None else []
+        if kids is not None:
+            details += ["nested KTAP: " + p for p in kids.problems]
+        if fatal and outcome == "pass":
+            outcome = "fail"
         dur = None
         if r.when is not None and len(path) == 1:
             dur = round(max(0.0, r.when - prev), 3)
             prev = r.when
-        reason = r.reason or r.note
-        if not reason and outcome == "fail" and r.diagnostics:
-            # kselftest programs say why just before "not ok".
-            reason = r.diagnostics[-1].lstrip("# ").strip()
+        reason = r.reason
+        if not reason and fatal:
+            reason = "bad nested KTAP stream: " + "; ".join(fatal)
+        reason = reason or r.note
+        if not reason and outcome == "fail":
+            reason = _fail_reason(r)
         cases.append(Case(id="%s::%s" % (pid, name), program=pid, name=name,
                           outcome=outcome, reason=reason,
                           details=details, number=r.number, duration_s=dur))
@@ -72,6 +78,19 @@ def program_cases(run, doc=None):
                       reason=reason, details=details,
                       duration_s=run.duration_s))
     return cases
+
+
+def _fail_reason(r):
+    """Why a "not ok" without a directive failed: its failing children,
+    else the program's last words before it (kselftest programs say why
+    just before "not ok"); never a line of a child's stream."""
+    if r.children is not None:
+        bad = [c.name for c in r.children.results if c.outcome in FAILING]
+        if bad:
+            return "%d nested test(s) failed: %s" % (
+                len(bad), ", ".join(bad[:5]))
+        return ""
+    return r.diagnostics[-1].lstrip("# ").strip() if r.diagnostics else ""
 
 
 def _output_tail(run):
@@ -89,7 +108,7 @@ def program_verdict(run, doc):
         return "error", run.error, _output_tail(run) if run.stdout_lines else []
     if run.status == "timeout":
         return "timeout", run.error, _output_tail(run)
-    if run.status == "signaled":
+    if run.status in ("signaled", "died"):
         return "fail", run.error, _output_tail(run)
 
     if run.leftover:
@@ -108,9 +127,12 @@ def program_verdict(run, doc):
             return "skip", "exit 4 (skip) with no KTAP output", _output_tail(run)
         return "fail", "no KTAP output (%s), exit %d" % (what, rc), \
             _output_tail(run)
-    # Numbering and a missing plan are worth a note, not a failure.
-    fatal = [p for p in problems if not p.startswith(("line ", "no plan"))]
-    notes = [p for p in problems if p not in fatal]
+    if rc == KSFT_SKIP and not doc.results and doc.bail_out is None:
+        # Exit 4 with no results is a skip, even after a plan line: a
+        # program that printed 1..N and then found it cannot test.
+        return "skip", _skip_reason(run, doc), ["KTAP: " + p for p in
+                                                 problems]
+    fatal, notes = doc.fatal(), doc.notes()
     details = ["KTAP: " + p for p in problems]
     if fatal:
         return "fail", "bad KTAP stream: %s; exit %d" % (

@@ -68,3 +68,64 @@ def test_bad_input(cli, tmp_path):
     p = cli("compare", tmp_path / "x", tmp_path / "y")
     assert p.returncode == 2
     assert "not found" in p.stderr
+
+
+BROKEN = [
+    ({"tests": {"p::a": "pass"}}, "tests"),
+    ({"tests": ["p::a"]}, "not an object"),
+    ({"tests": [{"id": "p::a", "program": "p", "outcome": "pass"}]},
+     "no name"),
+    ({"tests": [{"program": "p", "name": "a", "outcome": "pass"}]}, "no id"),
+    ({"tests": [{"id": "p::a", "program": "p", "name": "a",
+                 "outcome": "passed"}]}, "unknown outcome 'passed'"),
+    ({"tests": [{"id": "p::a", "program": "p", "name": "a",
+                 "outcome": "pass"}], "machine": "x"}, None),
+]
+
+
+def test_malformed_results_are_usage_errors(cli, tmp_path):
+    good = results(tmp_path, "good", {"p::a": "pass"})
+    for n, (doc, words) in enumerate(BROKEN):
+        d = tmp_path / ("bad%d" % n)
+        d.mkdir()
+        (d / "results.json").write_text(json.dumps(doc))
+        p = cli("compare", good, d)
+        if words is None:       # odd but harmless: compared
+            assert p.returncode == 0, p.stderr
+            continue
+        assert p.returncode == 2, (doc, p.stdout, p.stderr)
+        assert "Traceback" not in p.stderr and p.stderr.count("\n") == 1
+        assert words in p.stderr, p.stderr
+
+
+def test_incomplete_or_interrupted_runs_are_warned_about(cli, tmp_path):
+    a = results(tmp_path, "a", {"p::a": "pass"})
+    b = results(tmp_path, "b", {"p::a": "pass"})
+    p = cli("compare", a, b)
+    assert p.returncode == 0 and "warning" not in p.stderr
+    doc = json.loads((b / "results.json").read_text())
+    doc.update(complete=False, interrupted=True)
+    (b / "results.json").write_text(json.dumps(doc))
+    p = cli("compare", a, b)
+    assert p.returncode == 0
+    assert "run B" in p.stderr and "interrupted and is incomplete" in \
+        p.stderr and "run A" not in p.stderr
+
+
+def test_renames_match_within_their_parent_only():
+    # Two parents, each with a child numbered 1: a rename in one must not
+    # be paired with the other parent's child.
+    def t(name, number, outcome):
+        return {"id": "p::" + name, "program": "p", "name": name,
+                "number": number, "outcome": outcome}
+    a = {"tests": [t("x/one", 1, "pass"), t("y/other", 1, "pass")]}
+    b = {"tests": [t("y/other", 1, "pass"), t("x/no kvm", 1, "skip")]}
+    rows = compare.classify(a, b)
+    assert [(r[0], r[1]) for r in rows] == [("newly skipped", "p::x/no kvm")]
+    # Same parent name with a "/" of its own, written "\/".
+    a = {"tests": [t("a\\/b/one", 1, "pass"), t("a/b/one", 1, "pass")]}
+    b = {"tests": [t("a\\/b/no vmx", 1, "skip"), t("a/b/one", 1, "pass")]}
+    rows = compare.classify(a, b)
+    assert [(r[0], r[1]) for r in rows] == [("newly skipped",
+                                             "p::a\\/b/no vmx")]
+    assert compare._parent("a\\/b/c") == "a\\/b"

@@ -41,19 +41,20 @@ def test_complete_log(cli, tmp_path):
     assert "ok 2 desc:kvm/sregs # SKIP /dev/kvm missing" in p.stdout
 
 
-def test_missing_done_is_an_error_with_the_console_tail(cli, tmp_path):
+def test_guest_dying_mid_suite_is_bad_with_the_console_tail(cli, tmp_path):
+    # A kernel regression that panics the guest is what a bisect hunts.
     p, data = imp(cli, tmp_path, "panic.log", "--bisect")
-    assert p.returncode == 125      # the run could not finish: untestable
+    assert p.returncode == 1, p.stderr
     assert data["machine"]["kernel"] == "6.1.0-27-amd64"
     progs = {x["id"]: x for x in data["programs"]}
     assert progs["desc:gdt/gdt_base"]["outcome"] == "pass"
     lost = progs["desc:tss/ltr_reload"]
-    assert lost["outcome"] == "error" and "no DESCTEST-END" in lost["reason"]
+    assert lost["outcome"] == "fail" and "no DESCTEST-END" in lost["reason"]
     tests = {t["id"]: t for t in data["tests"]}
     assert tests["desc:tss/ltr_reload::ltr of a fresh TSS"]["outcome"] == \
         "pass"
     boot = tests["console:panic.log"]
-    assert boot["outcome"] == "error"
+    assert boot["outcome"] == "fail"
     assert "no DESCTEST-DONE" in boot["reason"]
     assert any("Kernel panic" in l for l in boot["details"])
     copy = tmp_path / "results" / "latest" / progs["console:panic.log"][
@@ -67,3 +68,43 @@ def test_missing_log_is_one_line(cli, tmp_path):
             tmp_path / "nope.log")
     assert p.returncode == 2
     assert "not found" in p.stderr and p.stderr.count("\n") == 1
+
+
+def test_guest_that_never_started_the_suite_is_untestable(cli, tmp_path):
+    log = tmp_path / "noboot.log"
+    log.write_text("SeaBIOS (version 1.16.2-debian-1.16.2-1)\n"
+                   "Booting from ROM...\n"
+                   "[    0.912345] Kernel panic - not syncing: VFS: Unable "
+                   "to mount root fs on unknown-block(0,0)\n")
+    p, data = imp(cli, tmp_path, str(log), "--bisect")
+    assert p.returncode == 125, p.stderr
+    boot = {t["id"]: t for t in data["tests"]}["console:noboot.log"]
+    assert boot["outcome"] == "error"
+    assert "never started" in boot["reason"]
+    assert any("VFS: Unable to mount root" in l for l in boot["details"])
+    p, data = imp(cli, tmp_path, str(log))
+    assert p.returncode == 1
+
+
+def test_block_names_stay_under_raw(cli, tmp_path):
+    log = tmp_path / "evil.log"
+    log.write_text("DESCTEST-MACHINE kernel=6.1 cpu=x\n"
+                   "DESCTEST-BEGIN ../..:../../escaped\n"
+                   "TAP version 13\n1..1\nok 1 fine\n"
+                   "DESCTEST-END ../..:../../escaped rc=0 ms=1\n"
+                   "DESCTEST-BEGIN k:a/b\nTAP version 13\n1..1\nok 1 ab\n"
+                   "DESCTEST-END k:a/b rc=0 ms=1\n"
+                   "DESCTEST-BEGIN k:a__b\nTAP version 13\n1..1\nok 1 a_b\n"
+                   "DESCTEST-END k:a__b rc=0 ms=1\n"
+                   "DESCTEST-DONE\n")
+    p, data = imp(cli, tmp_path, str(log))
+    assert p.returncode == 0, p.stderr
+    run_dir = os.path.realpath(tmp_path / "results" / "latest")
+    for prog in data["programs"]:
+        where = os.path.realpath(os.path.join(run_dir, prog["stdout"]))
+        assert where.startswith(os.path.join(run_dir, "raw") + os.sep)
+        assert os.path.isfile(where)
+    raw = {x["id"]: x["stdout"] for x in data["programs"]}
+    assert raw["k:a/b"] == "raw/k/a/b.stdout"
+    assert raw["k:a__b"] == "raw/k/a__b.stdout"
+    assert not (tmp_path / "escaped.stdout").exists()

@@ -205,3 +205,77 @@ def test_indented_text_that_is_not_ktap_stays_a_diagnostic():
     d = parse("1..1\n# assertion failed\n    at gdt.c:42\nnot ok 1 gdt\n")
     assert d.results[0].children is None
     assert d.results[0].diagnostics == ["assertion failed", "at gdt.c:42"]
+
+
+def test_plan_skip_with_colon():
+    d = parse("TAP version 13\n1..0 # SKIP: /dev/kvm missing\n")
+    assert d.skipped_whole and d.plan_reason == "/dev/kvm missing"
+    d = parse("TAP version 13\n1..0 # skip:no vmx\n")
+    assert d.skipped_whole and d.plan_reason == "no vmx"
+    d = parse("TAP version 13\n1..0 # SKIPPING is not a word we know\n")
+    assert not d.skipped_whole
+    assert d.plan_reason == "SKIPPING is not a word we know"
+
+
+def test_result_directive_with_colon():
+    d = parse("1..2\nok 1 a # SKIP: no vmx\nok 2 b # XFAIL: sign bug\n")
+    assert outcomes(d) == [("a", "skip"), ("b", "xfail")]
+    assert d.results[0].reason == "no vmx"
+
+
+def test_hash_in_description_does_not_hide_the_directive():
+    d = parse("1..2\nok 1 lgdt # then sgdt # SKIP UMIP on\n"
+              "not ok 2 base # 2 of 3 # not a directive\n")
+    a, b = d.results
+    assert (a.description, a.directive, a.reason) == \
+        ("lgdt # then sgdt", "SKIP", "UMIP on")
+    assert (b.description, b.directive, b.note) == \
+        ("base", None, "2 of 3 # not a directive")
+    assert outcomes(d) == [("lgdt # then sgdt", "skip"), ("base", "fail")]
+
+
+def test_empty_or_second_totals_is_a_problem():
+    d = parse("1..1\nok 1 a\n# Totals: all good\n")
+    assert d.totals is None
+    assert any("holds no counts" in p for p in d.problems)
+    d = parse("1..1\nok 1 a\n# Totals: pass:1 fail:0\n"
+              "# Totals: pass:1 fail:0\n")
+    assert d.totals == {"pass": 1, "fail": 0}
+    assert any("second # Totals" in p for p in d.problems)
+
+
+def test_overriding_timeout_is_a_runner_line():
+    # run_kselftest.sh -o 90 prints "overriding timeout to 90" where it
+    # would print "timeout set to 45": the same announcement.
+    for line in ("# timeout set to 45", "# overriding timeout to 90"):
+        d = parse("TAP version 13\n1..2\n# selftests: x86: a\n%s\n"
+                  "# TAP version 13\n# 1..1\n# ok 1 inner\n"
+                  "ok 1 selftests: x86: a\n"
+                  "# selftests: x86: b\n%s\n# late line of b\n"
+                  "ok 2 selftests: x86: b\n" % (line, line))
+        assert d.problems == [], (line, d.problems)
+        a = d.results[0]
+        assert a.children is not None
+        assert [r.description for r in a.children.results] == ["inner"]
+        assert a.children.problems == []
+        # Not the child's stray text: the runner's own line.
+        assert a.children.other_lines == [], line
+        assert line[2:] in a.diagnostics
+
+
+def test_problems_carry_their_kind():
+    d = parse("1..3\nok 1 a\nok 3 b\n")
+    kinds = {p: p.kind for p in d.problems}
+    assert kinds == {"line 3: result numbered 3, expected 2": "note",
+                     "stopped mid-stream: plan 1..3 but 2 result(s)":
+                     "fatal"}
+    assert d.fatal() == ["stopped mid-stream: plan 1..3 but 2 result(s)"]
+    assert d.notes() == ["line 3: result numbered 3, expected 2"]
+
+
+def test_totals_counts_a_timeout_as_fail():
+    d = parse("1..2\nnot ok 1 a # TIMEOUT 45 s\nok 2 b\n"
+              "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0\n")
+    assert d.problems == []
+    assert d.kselftest_counts() == {"pass": 1, "fail": 1, "xfail": 0,
+                                    "xpass": 0, "skip": 0, "error": 0}

@@ -10,6 +10,8 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from desctest_runner import ktap
 
 from conftest import RUNNER
@@ -177,7 +179,10 @@ def test_nothing_overwritten_and_latest_moves(cli, make_output, tmp_path):
     assert runs == sorted([first, second])
 
 
-def test_ctrl_c_keeps_what_was_collected(make_output, tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM,
+                                 signal.SIGHUP])
+def test_ctrl_c_keeps_what_was_collected(make_output, tmp_path, sig):
+    # Ctrl-C, kill, and the terminal closing (SIGHUP) all stop cleanly.
     output, settings = make_output(["pass.sh", "hang.sh", "fail.sh"],
                                    timeout=60)
     env = dict(os.environ, PYTHONPATH=RUNNER, NO_COLOR="1")
@@ -194,7 +199,7 @@ def test_ctrl_c_keeps_what_was_collected(make_output, tmp_path):
             break
         time.sleep(0.1)
     time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 1, err
     _, data = latest(tmp_path)
@@ -239,3 +244,96 @@ def test_process_escaping_its_group_is_a_failure(cli, make_output, tmp_path):
             os.kill(int(pidfile.read_text()), signal.SIGKILL)
         except (OSError, ValueError):
             pass
+
+
+def test_stdout_closed_early(make_output, tmp_path):
+    # "run ... | head -1": the reader of the KTAP stream is gone before
+    # the runner writes; the run goes on and files everything.
+    output, settings = make_output(["pass.sh", "skip.sh", "xfail.sh"])
+    r, w = os.pipe()
+    os.close(r)
+    env = dict(os.environ, PYTHONPATH=RUNNER, NO_COLOR="1")
+    try:
+        p = subprocess.run(
+            [sys.executable, "-m", "desctest_runner", "run", "--output",
+             output, "--settings", settings, "--results",
+             str(tmp_path / "results")], stdout=w, stderr=subprocess.PIPE,
+            text=True, env=env, timeout=120)
+    finally:
+        os.close(w)
+    assert p.returncode == 0, p.stderr
+    assert "Traceback" not in p.stderr and "BrokenPipe" not in p.stderr, \
+        p.stderr
+    d, data = latest(tmp_path)
+    assert data["complete"] and "engine_error" not in data
+    assert len(data["programs"]) == 3
+
+
+def test_raw_output_keeps_the_directory_structure(cli, tmp_path):
+    # "x/y.sh" and "x__y.sh" once both became raw/fx/progs__x__y.sh.
+    out = tmp_path / "out"
+    (out / "progs" / "x").mkdir(parents=True)
+    for name, text in (("x/y.sh", "one"), ("x__y.sh", "two")):
+        prog = out / "progs" / name
+        prog.write_text("#!/bin/sh\necho 'TAP version 13'\necho 1..1\n"
+                        "echo 'ok 1 %s'\n" % text)
+        prog.chmod(0o755)
+    (out / "kselftest-list.txt").write_text("fx:progs/x/y.sh\n"
+                                            "fx:progs/x__y.sh\n")
+    settings = tmp_path / "settings"
+    settings.write_text("timeout=5\n")
+    p = run(cli, tmp_path, str(out), str(settings))
+    assert p.returncode == 0, p.stderr
+    d, data = latest(tmp_path)
+    raw = {x["path"]: x["stdout"] for x in data["programs"]}
+    assert raw == {"progs/x/y.sh": "raw/fx/progs/x/y.sh.stdout",
+                   "progs/x__y.sh": "raw/fx/progs/x__y.sh.stdout"}
+    assert "ok 1 one" in (d / raw["progs/x/y.sh"]).read_text()
+    assert "ok 1 two" in (d / raw["progs/x__y.sh"]).read_text()
+
+
+def test_collection_must_stay_under_raw(cli, make_output, tmp_path):
+    for coll in ("..", "/tmp", "a/../.."):
+        output, settings = make_output(["pass.sh"], collection=coll)
+        p = run(cli, tmp_path, output, settings)
+        assert p.returncode == 2, (coll, p.stderr)
+        assert "not collection:path" in p.stderr
+
+
+def test_raw_files_are_never_overwritten(tmp_path, make_output):
+    from desctest_runner import execute
+    from desctest_runner.config import Program
+    output, _ = make_output(["pass.sh"])
+    runner = execute.Runner(output, str(tmp_path / "res" / "raw"),
+                            str(tmp_path / "res"))
+    first = runner.run(Program("fx", "progs/pass.sh", 5))
+    assert first.status == "exited"
+    kept = (tmp_path / "res" / first.stdout_file).read_bytes()
+    try:
+        again = runner.run(Program("fx", "progs/pass.sh", 5))
+    except FileExistsError:
+        again = None
+    assert again is None
+    assert (tmp_path / "res" / first.stdout_file).read_bytes() == kept
+
+
+def test_stream_totals_count_timeouts_as_fail(cli, make_output, tmp_path):
+    output, settings = make_output(["pass.sh", "hang.sh"], timeout=1)
+    p = run(cli, tmp_path, output, settings)
+    assert p.returncode == 1
+    assert p.stdout.splitlines()[-1] == \
+        "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0"
+
+
+def test_summary_of_an_untestable_bisect_run(cli, make_output, tmp_path):
+    output, settings = make_output(["skip.sh"])
+    p = run(cli, tmp_path, output, settings, "--bisect")
+    assert p.returncode == 125, p.stderr
+    d, data = latest(tmp_path)
+    head = (d / "summary.md").read_text().splitlines()[2]
+    assert head == "**UNTESTED** (exit 125)"
+    p = run(cli, tmp_path, output, settings)
+    assert p.returncode == 0
+    d, data = latest(tmp_path)
+    assert (d / "summary.md").read_text().splitlines()[2] == \
+        "**PASSED** (exit 0)"

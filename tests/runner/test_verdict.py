@@ -30,6 +30,11 @@ FAIL = "TAP version 13\n1..1\nnot ok 1 a\n"
      "exit 4 (skip) with no KTAP output"),
     ("TAP version 13\n1..1\nok 1 # SKIP vmx missing\n", 4, "skip",
      "vmx missing"),
+    ("TAP version 13\n1..3\n# no second CPU: boot with -smp 2\n", 4,
+     "skip", "no second CPU: boot with -smp 2"),
+    ("TAP version 13\n1..3\n", 0, "fail", "stopped mid-stream"),
+    ("TAP version 13\n1..3\nBail out! no memory\n", 4, "fail",
+     "Bail out! no memory"),
     (OK2, 2, "xfail", ""),
     (OK2, 3, "xpass", ""),
     (OK2, 255, "fail", "exit 255 is not a kselftest exit code"),
@@ -82,3 +87,48 @@ def test_exit_status():
     assert verdict.exit_status(cs("pass", "error"), bisect=True) == 125
     assert verdict.exit_status(cs("pass"), bisect=True,
                                interrupted=True) == 125
+
+
+@pytest.mark.parametrize("totals", [
+    "# Totals: everything passed\n",
+    "# Totals: pass:1 fail:0\n# Totals: pass:1 fail:0\n"])
+def test_unreadable_or_second_totals_fails_the_program(totals):
+    c = prog_case("TAP version 13\n1..1\nok 1 a\n" + totals, 0)
+    assert c.outcome == "fail"
+    assert "# Totals line" in c.reason
+
+
+def nested_cases(children, parent="ok 1 selftests: x86: a"):
+    text = ("TAP version 13\n1..1\n# selftests: x86: a\n" +
+            "".join("# " + l + "\n" for l in children.splitlines()) +
+            parent + "\n")
+    run = ProgramRun(Program("c", "p", 5), status="exited",
+                     returncode=0 if parent.startswith("ok") else 1)
+    run.stdout_lines = text.splitlines()
+    return {c.name: c for c in verdict.program_cases(run)}
+
+
+def test_nested_note_does_not_fail_the_parent():
+    # Misnumbered child results: a note at top level, so a note nested.
+    cases = nested_cases("TAP version 13\n1..2\nok 1 x\nok 3 y")
+    parent = cases["selftests: x86: a"]
+    assert parent.outcome == "pass", parent.reason
+    assert any("result numbered 3" in d for d in parent.details)
+
+
+def test_nested_fatal_problem_fails_the_parent_with_its_reason():
+    cases = nested_cases("TAP version 13\n1..3\nok 1 x")
+    parent = cases["selftests: x86: a"]
+    assert parent.outcome == "fail"
+    assert parent.reason.startswith("bad nested KTAP stream: stopped "
+                                    "mid-stream: plan 1..3 but 1 result")
+
+
+def test_failing_parent_reason_names_failing_children():
+    cases = nested_cases("TAP version 13\n1..2\nnot ok 1 base3 kept\n"
+                         "ok 2 y\n# Totals: pass:1 fail:1 xfail:0 xpass:0 "
+                         "skip:0 error:0", parent="not ok 1 selftests: "
+                         "x86: a")
+    parent = cases["selftests: x86: a"]
+    assert parent.outcome == "fail"
+    assert parent.reason == "1 nested test(s) failed: base3 kept"

@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""execute.Runner: process groups, Ctrl-C, output capture."""
+
+import os
+import signal
+import subprocess
+
+from desctest_runner import execute
+from desctest_runner.config import Program
+
+
+def runner_for(tmp_path, make_output, names, timeout):
+    output, _ = make_output(names, timeout=timeout)
+    res = tmp_path / "res"
+    return execute.Runner(output, str(res / "raw"), str(res))
+
+
+def test_program_started_during_kill_all_is_killed(tmp_path, make_output,
+                                                   monkeypatch):
+    # Ctrl-C lands between Popen and the registration of the new group:
+    # kill_all()'s snapshot misses it, so the runner must kill it itself.
+    runner = runner_for(tmp_path, make_output, ["hang.sh"], timeout=3)
+    real = subprocess.Popen
+
+    def popen_then_ctrl_c(*a, **kw):
+        proc = real(*a, **kw)
+        runner.kill_all()
+        return proc
+    monkeypatch.setattr(execute.subprocess, "Popen", popen_then_ctrl_c)
+    run = runner.run(Program("fx", "progs/hang.sh", 3))
+    assert run.status == "interrupted"
+    # SIGKILL at once, not the timeout's SIGTERM.
+    assert run.returncode == -signal.SIGKILL
+    child = tmp_path / "out" / "progs" / "hang.child-pid"
+    if child.exists():
+        pid = int(child.read_text())
+        try:
+            os.kill(pid, 0)
+            alive = open("/proc/%d/stat" % pid).read().split()[2] != "Z"
+        except (ProcessLookupError, FileNotFoundError):
+            alive = False
+        assert not alive, "hang.sh's child survived"
+
+
+def test_kill_all_while_reading_kills_the_group(tmp_path, make_output,
+                                                monkeypatch):
+    # stopping set while the program runs (its group not yet in the
+    # snapshot): the read loop sees it and kills the group.
+    runner = runner_for(tmp_path, make_output, ["hang.sh"], timeout=3)
+    real = execute._killpg
+    calls = []
+
+    def killpg(pgid, sig):
+        calls.append(sig)
+        real(pgid, sig)
+    monkeypatch.setattr(execute, "_killpg", killpg)
+    real_add = execute.ProgramRun.add_line
+
+    def add_line(self, text, stamp):
+        real_add(self, text, stamp)
+        if text.startswith("ok 1"):
+            runner.stopping.set()
+    monkeypatch.setattr(execute.ProgramRun, "add_line", add_line)
+    run = runner.run(Program("fx", "progs/hang.sh", 3))
+    assert run.status == "interrupted"
+    assert calls[0] == signal.SIGKILL, calls
+    assert run.returncode == -signal.SIGKILL
+
+
+def test_line_splitter_across_chunks():
+    sp = execute.LineSplitter(max_line=100)
+    assert sp.feed(b"TAP vers") == []
+    assert sp.feed(b"ion 13\r\n1..1\nok 1 a") == ["TAP version 13", "1..1"]
+    assert sp.feed(b"\n\nlast") == ["ok 1 a", ""]
+    assert sp.finish() == "last"
+    assert sp.finish() is None
+
+
+def test_long_line_is_capped_in_memory():
+    sp = execute.LineSplitter(max_line=10)
+    for _ in range(1000):
+        assert sp.feed(b"x" * 7) == []
+        assert len(sp.partial) <= 10
+    [line] = sp.feed(b"yy\nok 1 next\n")[:1]
+    assert line.startswith("x" * 10)
+    assert "6992 more byte(s) of this line in the raw file" in line
+    assert sp.feed(b"") == [] and sp.finish() is None
+    sp.feed(b"ok 2 short\n")
+    assert sp.finish() is None
+
+
+def test_stderr_keeps_the_tail():
+    tb = execute.TailBuffer(keep=8)
+    for i in range(100):
+        tb.add(b"%02d\n" % i)
+        assert len(tb.buf) <= 8
+    text = tb.text()
+    assert text.endswith("98\n99\n")
+    assert "292 earlier byte(s) of stderr in the raw file" in text
+
+
+def test_long_line_program(tmp_path, make_output, monkeypatch):
+    monkeypatch.setattr(execute, "MAX_LINE", 1000)
+    monkeypatch.setattr(execute, "STDERR_KEEP", 5000)
+    output, _ = make_output(["pass.sh"])
+    prog = tmp_path / "out" / "progs" / "long.sh"
+    prog.write_text("#!/bin/sh\necho 'TAP version 13'\necho 1..1\n"
+                    "yes x | tr -d '\\n' | head -c 300000\necho\n"
+                    "echo 'ok 1 after the long line'\n"
+                    "yes e | head -c 200000 >&2\n")
+    prog.chmod(0o755)
+    runner = execute.Runner(output, str(tmp_path / "res" / "raw"),
+                            str(tmp_path / "res"))
+    run = runner.run(Program("fx", "progs/long.sh", 20))
+    assert run.status == "exited" and run.returncode == 0
+    assert run.stdout_lines[2].startswith("x" * 1000)
+    assert "299000 more byte(s)" in run.stdout_lines[2]
+    assert run.stdout_lines[3] == "ok 1 after the long line"
+    assert len(run.stderr_text) < 5100
+    assert run.stderr_text.endswith("e\ne\n")
+    raw = (tmp_path / "res" / run.stdout_file).read_bytes()
+    assert raw.count(b"x") == 300000

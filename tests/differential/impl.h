@@ -97,6 +97,30 @@ struct dt_impl {
 		(d).zero1 = (uint32_t)((w1) >> 32);                            \
 	} while (0)
 
+/*
+ * The two decodes of an implementation over the kernel's struct desc64
+ * (TYPE) and its base helper (FN): field by field for the sweep, through
+ * the 16-byte memory image (GNU C union type punning) for the rest.
+ */
+#define DT_DESC64_DECODERS(TYPE, FN)                                           \
+	static inline uint64_t dt_desc64_decode(uint64_t w0, uint64_t w1)     \
+	{                                                                      \
+		TYPE d;                                                        \
+                                                                               \
+		DT_FILL_DESC64(d, w0, w1);                                     \
+		return FN(&d);                                                 \
+	}                                                                      \
+	static inline uint64_t dt_desc64_decode_image(uint64_t w0,            \
+						      uint64_t w1)            \
+	{                                                                      \
+		union {                                                        \
+			uint64_t w[2];                                         \
+			TYPE d;                                                \
+		} u = { { w0, w1 } };                                          \
+                                                                               \
+		return FN(&u.d);                                               \
+	}
+
 /* Indirection so that an ident given as a macro (DT_TREE_IDENT) expands. */
 #define DT_DEFINE_IMPL(...) DT_DEFINE_IMPL_(__VA_ARGS__)
 #define DT_DEFINE_IMPL_(ident, label, description, order, bug)                 \

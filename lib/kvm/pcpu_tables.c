@@ -118,26 +118,16 @@ static struct dt_seg data_desc(void)
 	return d;
 }
 
-/* The TR holds a busy TSS: the descriptor in the GDT says so too, as it
- * would after the guest's own ltr (SDM Vol. 3A, 7.2.4). */
-static struct dt_sys tss_desc(uint64_t base, uint32_t limit)
+/* A present 16-byte system descriptor.  The TR holds a busy TSS, so its
+ * descriptor in the GDT is of the busy type, as it would be after the
+ * guest's own ltr (SDM Vol. 3A, 7.2.4). */
+static struct dt_sys sys_desc(uint64_t type, uint64_t base, uint32_t limit)
 {
 	struct dt_sys d = { { 0, 0 } };
 
 	dt_sys_set_base(&d, base);
 	dt_sys_set_limit_raw(&d, limit);
-	dt_sys_set_type(&d, DT_SYS_TSS64_BUSY);
-	dt_sys_set_p(&d, 1);
-	return d;
-}
-
-static struct dt_sys ldt_desc(uint64_t base, uint32_t limit)
-{
-	struct dt_sys d = { { 0, 0 } };
-
-	dt_sys_set_base(&d, base);
-	dt_sys_set_limit_raw(&d, limit);
-	dt_sys_set_type(&d, DT_SYS_LDT);
+	dt_sys_set_type(&d, type);
 	dt_sys_set_p(&d, 1);
 	return d;
 }
@@ -179,10 +169,10 @@ void dt_pcpu_install(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	memset(t->gdt, 0, (size_t)getpagesize());
 	t->gdt[DT_KERNEL_CS >> 3] = code.w[0];
 	t->gdt[DT_KERNEL_DS >> 3] = data.w[0];
-	tss = tss_desc(t->tss_base, t->tss_limit);
+	tss = sys_desc(DT_SYS_TSS64_BUSY, t->tss_base, t->tss_limit);
 	t->gdt[t->tr_sel >> 3] = tss.w[0];
 	t->gdt[(t->tr_sel >> 3) + 1] = tss.w[1];
-	ldt = ldt_desc(t->ldt_base, t->ldt_limit);
+	ldt = sys_desc(DT_SYS_LDT, t->ldt_base, t->ldt_limit);
 	t->gdt[t->ldt_sel >> 3] = ldt.w[0];
 	t->gdt[(t->ldt_sel >> 3) + 1] = ldt.w[1];
 

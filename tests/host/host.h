@@ -106,31 +106,22 @@ static inline int host_cpuinfo_flag(const char *flag)
  * otherwise (SDM Vol. 2A, LAR; Vol. 2B, LSL).  Return 1 with *out set on
  * success, 0 on ZF=0.
  */
-static inline int host_lar(uint16_t sel, uint32_t *out)
-{
-	uint32_t v = 0;
-	uint8_t ok;
-
-	__asm__ volatile("lar %2, %0\n\tsetz %1"
-			 : "+r"(v), "=qm"(ok)
-			 : "r"((uint32_t)sel)
-			 : "cc");
-	*out = v;
-	return ok;
-}
-
-static inline int host_lsl(uint16_t sel, uint32_t *out)
-{
-	uint32_t v = 0;
-	uint8_t ok;
-
-	__asm__ volatile("lsl %2, %0\n\tsetz %1"
-			 : "+r"(v), "=qm"(ok)
-			 : "r"((uint32_t)sel)
-			 : "cc");
-	*out = v;
-	return ok;
-}
+#define HOST_LAR_LSL(name, insn)                                               \
+	static inline int name(uint16_t sel, uint32_t *out)                    \
+	{                                                                      \
+		uint32_t v = 0;                                                \
+		uint8_t ok;                                                    \
+                                                                               \
+		__asm__ volatile(insn " %2, %0\n\tsetz %1"                     \
+				 : "+r"(v), "=qm"(ok)                          \
+				 : "r"((uint32_t)sel)                          \
+				 : "cc");                                      \
+		*out = v;                                                      \
+		return ok;                                                     \
+	}
+HOST_LAR_LSL(host_lar, "lar")
+HOST_LAR_LSL(host_lsl, "lsl")
+#undef HOST_LAR_LSL
 
 /*
  * LAR returns the second dword of the descriptor masked with 00F0FF00H:

@@ -41,7 +41,10 @@ Q := @
 endif
 
 # Every fragment adds to these:
-#   TEST_PROGS   collection:path-under-OUTPUT of each KTAP program to run
+#   TEST_PROGS   collection:test of each KTAP program to run, upstream
+#                kselftest's convention: the collection is the directory
+#                under OUTPUT, the test the file name relative to it
+#                (kvm:dt_regs is $(OUTPUT)/kvm/dt_regs)
 #   UNIT_TESTS   unit-test binaries that make check runs
 #   BENCH_CMDS   shell commands that make bench runs, each ending in ';'
 #   CHECK_TARGETS  further targets make check runs, in order
@@ -62,7 +65,7 @@ include $(sort $(wildcard lib/*/build.mk) $(wildcard tests/*/build.mk) \
 DEPS_PKGS += g++ make patch xz-utils libgtest-dev python3-pytest \
 	linux-source-6.12 linux-source-6.1 rsync
 
-TEST_BINS := $(addprefix $(OUTPUT)/,$(foreach p,$(TEST_PROGS),$(lastword $(subst :, ,$(p)))))
+TEST_BINS := $(addprefix $(OUTPUT)/,$(subst :,/,$(TEST_PROGS)))
 
 .PHONY: all deps run_tests check unit_tests bench install clean
 
@@ -87,8 +90,9 @@ check: deps
 		$(MAKE) --no-print-directory $$t; done
 	$(Q)$(MAKE) --no-print-directory run_tests
 
-# The list of programs the runner discovers (kselftest-list.txt format:
-# one "collection:path" a line, path relative to OUTPUT).
+# The list of programs the runner discovers, in upstream's
+# kselftest-list.txt format: one "collection:test" a line, the program
+# being <dir>/<collection>/<test> under OUTPUT or an install.
 $(OUTPUT)/kselftest-list.txt: $(TEST_BINS) FORCE
 	$(Q)mkdir -p $(@D)
 	$(Q)printf '%s\n' $(TEST_PROGS) > $@.tmp && mv -f $@.tmp $@
@@ -96,14 +100,23 @@ $(OUTPUT)/kselftest-list.txt: $(TEST_BINS) FORCE
 unit_tests: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do echo "# unit: $$t"; $$t --gtest_brief=1; done
 
-install: all
+# A drop-in kselftest tree: run_kselftest.sh (and its kselftest/ helpers)
+# from the tree's tools/testing/selftests, as upstream's install copies
+# them, runs it unchanged; desctest_runner reads it as an OUTPUT too
+# (--output INSTALL_PATH --settings INSTALL_PATH/settings).
+KSFT_DIR := $(KSRC)/tools/testing/selftests
+install: all $(KSRC_STAMP)
 	$(Q)mkdir -p $(INSTALL_PATH)
-	$(Q)cd $(OUTPUT) && for p in $(TEST_PROGS); do f=$${p#*:}; \
+	$(Q)cd $(OUTPUT) && for p in $(TEST_PROGS); do f=$${p/://}; \
 		install -D -m 0755 $$f $(INSTALL_PATH)/$$f; done
 	$(Q)cd $(OUTPUT) && for f in $(INSTALL_DATA); do \
 		install -D -m 0644 $$f $(INSTALL_PATH)/$$f; done
 	$(Q)install -m 0644 $(OUTPUT)/kselftest-list.txt configs/settings $(INSTALL_PATH)/
-	@echo "desctest: installed under $(INSTALL_PATH)"
+	$(Q)lib/mk/collection-settings.sh configs/settings $(INSTALL_PATH) $(TEST_PROGS)
+	$(Q)install -m 0755 $(KSFT_DIR)/run_kselftest.sh $(INSTALL_PATH)/
+	$(Q)mkdir -p $(INSTALL_PATH)/kselftest && \
+		cp -f $(KSFT_DIR)/kselftest/* $(INSTALL_PATH)/kselftest/
+	@echo "desctest: installed under $(INSTALL_PATH) (run ./run_kselftest.sh there)"
 
 bench: deps all
 	$(Q)set -e; $(BENCH_CMDS) :

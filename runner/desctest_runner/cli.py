@@ -45,7 +45,8 @@ def _parser():
     r.add_argument("--bisect", action="store_true",
                    help="exit 0 good, 1 bad, 125 untestable (git bisect run)")
     r.add_argument("--filter", action="append", default=[], metavar="GLOB",
-                   help="only programs whose collection:path or path "
+                   help="only programs whose collection:test (kvm:dt_regs) or path "
+                   "under OUTPUT (kvm/dt_regs) "
                    "matches (repeatable)")
     r.add_argument("--label", default="", help="name for this run")
     c = sub.add_parser("import-console", help="file a VM console log")

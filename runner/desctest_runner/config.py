@@ -13,13 +13,19 @@ class InputError(Exception):
 
 @dataclass
 class Program:
-    collection: str
-    path: str          # relative to OUTPUT, as in kselftest-list.txt
+    collection: str    # the directory under OUTPUT, as in kselftest-list.txt
+    test: str          # relative to OUTPUT/<collection>
     timeout: int
 
     @property
     def id(self):
-        return "%s:%s" % (self.collection, self.path)
+        return "%s:%s" % (self.collection, self.test)
+
+    @property
+    def path(self):
+        """The program file relative to OUTPUT: <collection>/<test>; also
+        its key in configs/settings (PATH.timeout)."""
+        return "%s/%s" % (self.collection, self.test)
 
 
 def relative_name(name):
@@ -34,7 +40,8 @@ _SETTING = re.compile(r"^([^=\s]+)\s*=\s*(\S+)$")
 
 def read_settings(path):
     """Return (default_timeout, {program path: timeout}) from a kselftest
-    style settings file: "timeout=N" and "PATH.timeout=N" lines."""
+    style settings file: "timeout=N" and "PATH.timeout=N" lines, PATH being
+    collection/test (the program's path under OUTPUT)."""
     default, per = 45, {}
     try:
         with open(path, encoding="utf-8") as f:
@@ -87,17 +94,19 @@ def read_list(output, settings, filters=()):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        coll, sep, path = line.partition(":")
-        if not sep or not relative_name(coll) or not relative_name(path):
-            raise InputError("%s:%d: %r is not collection:path (path relative "
-                             "to OUTPUT); rebuild it with make all"
-                             % (listing, n, line))
+        coll, sep, test = line.partition(":")
+        if not sep or not relative_name(coll) or not relative_name(test):
+            raise InputError("%s:%d: %r is not collection:test (the program "
+                             "being OUTPUT/collection/test); rebuild it with "
+                             "make all" % (listing, n, line))
         if line in seen:
             continue
         seen.add(line)
-        prog = Program(coll, path, per.get(path, default))
+        prog = Program(coll, test, None)
+        prog.timeout = per.get(prog.path, default)
         if filters and not any(fnmatch.fnmatchcase(prog.id, g) or
-                               fnmatch.fnmatchcase(path, g) for g in filters):
+                               fnmatch.fnmatchcase(prog.path, g)
+                               for g in filters):
             continue
         programs.append(prog)
     return programs

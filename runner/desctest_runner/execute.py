@@ -141,7 +141,7 @@ class Runner:
     def run(self, prog):
         run = ProgramRun(prog)
         try:
-            base = results.raw_base(self.rawdir, prog.collection, prog.path)
+            base = results.raw_base(self.rawdir, prog.collection, prog.test)
         except ValueError as e:
             run.status = "spawn-error"
             run.error = "not run: %s" % e

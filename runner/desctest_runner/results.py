@@ -61,14 +61,14 @@ def write_new(path, text):
         os.unlink(tmp)
 
 
-def raw_base(rawdir, collection, path):
-    """rawdir/<collection>/<path>, the program's raw output without its
+def raw_base(rawdir, collection, test):
+    """rawdir/<collection>/<test>, the program's raw output without its
     .stdout/.stderr suffix; its directory is created. Names the list or a
     console log gave must stay under rawdir: ValueError otherwise."""
-    if not relative_name(collection) or not relative_name(path):
+    if not relative_name(collection) or not relative_name(test):
         raise ValueError("%s:%s cannot name a file under %s (empty, absolute "
-                         "or .. part)" % (collection, path, rawdir))
-    base = os.path.join(rawdir, collection, path)
+                         "or .. part)" % (collection, test, rawdir))
+    base = os.path.join(rawdir, collection, test)
     os.makedirs(os.path.dirname(base), exist_ok=True)
     return base
 

@@ -15,7 +15,8 @@ from .config import Program
 def program_record(run, doc, prog_case):
     p = run.program
     return {
-        "id": p.id, "collection": p.collection, "path": p.path,
+        "id": p.id, "collection": p.collection, "test": p.test,
+        "path": p.path,
         "status": run.status, "returncode": run.returncode,
         "signal": run.signal, "duration_s": run.duration_s,
         "timeout_s": p.timeout, "outcome": prog_case.outcome,
@@ -204,15 +205,15 @@ class ConsoleSource(_Source):
         self.reporter.finish_stream(self.all_cases())
 
     def _file_block(self, b, rawdir):
-        coll, _, path = b["id"].partition(":")
-        prog = Program(coll or "console", path or b["id"], None)
+        coll, _, test = b["id"].partition(":")
+        prog = Program(coll or "console", test or b["id"], None)
         while prog.id in self.done:
-            prog.path += "+"
+            prog.test += "+"
         self.order.append(prog.id)
         run = execute.ProgramRun(prog)
         run.stdout_lines = b["lines"]
         try:
-            base = results.raw_base(rawdir, prog.collection, prog.path)
+            base = results.raw_base(rawdir, prog.collection, prog.test)
         except (ValueError, OSError):
             # The guest printed a name that cannot be a file name here.
             base = results.raw_base(rawdir, "console", "block-%d" % b["at"])

@@ -47,5 +47,5 @@ $(DIFF_DIR)/%.o: $(TOP)/tests/differential/%.cpp $(wildcard $(TOP)/tests/differe
 $(DIFF_BIN): $(DIFF_CXX_OBJS) $(DIFF_IMPL_OBJS) $(LIBDESC)
 	$(Q)$(CXX) -o $@ $^ -pthread
 
-TEST_PROGS += differential:differential/desc64_base_diff
+TEST_PROGS += differential:desc64_base_diff
 BENCH_CMDS += $(DIFF_BIN) --bench;

@@ -10,7 +10,7 @@ HOST_CFLAGS := $(CFLAGS_BASE) -I$(KSRC)/tools/testing/selftests \
 	-I$(HOST_SRC) -DUMIP_TABLE_SRC='"$(UMIP_TABLE)"'
 
 HOST_PROGS := umip percpu_gdt ldt_segments
-TEST_PROGS += $(foreach p,$(HOST_PROGS),host:host/$(p))
+TEST_PROGS += $(foreach p,$(HOST_PROGS),host:$(p))
 
 # The 32-bit compat build of umip, where a -m32 static link works
 # (Debian: gcc-multilib).  Static, so that it runs in guests without
@@ -18,7 +18,7 @@ TEST_PROGS += $(foreach p,$(HOST_PROGS),host:host/$(p))
 HOST_M32 := $(shell printf 'int main(void){return 0;}\n' | \
 	$(CC) -m32 -static -x c - -o /dev/null 2>/dev/null && echo y)
 ifeq ($(HOST_M32),y)
-TEST_PROGS += host:host/umip_32
+TEST_PROGS += host:umip_32
 endif
 DEPS_PKGS += gcc-multilib
 # Data files to install beside the programs (path under OUTPUT); umip

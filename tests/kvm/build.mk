@@ -1,25 +1,27 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # KVM guest programs (rules in lib/kvm/build.mk).
 
-TEST_PROGS += kvm:kvm/dt_regs
+TEST_PROGS += kvm:dt_regs
 
 # TSS decode through the tree's get_desc64_base(); against the default
 # (Debian) tree also a build on its pristine, unpatched helper.
-TEST_PROGS += kvm:kvm/tss_decode
+TEST_PROGS += kvm:tss_decode
 ifeq ($(KSRC_DEFAULT),1)
-TEST_PROGS += kvm:kvm/tss_decode_unpatched
+TEST_PROGS += kvm:tss_decode_unpatched
 $(eval $(call kvm_prog,tss_decode_unpatched,$(TOP)/tests/kvm/tss_decode.c $(KSRC_UNPATCHED_DIR)/processor.h,-I$(KSRC_UNPATCHED_DIR) -DDT_UNPATCHED_HELPER=1))
 endif
-TEST_PROGS += kvm:kvm/migrate
-TEST_PROGS += kvm:kvm/ist
+TEST_PROGS += kvm:migrate
+TEST_PROGS += kvm:ist
 
 # ---- the same programs against the other framework ----------------------
-# kvm_programs: just the KVM programs of this build (all kvm: entries,
-# whoever added them: read when the recipe runs, after every fragment).
+# kvm_programs: just the KVM programs of this build (every entry of the
+# KVM collections, whoever added it: read when the recipe runs, after
+# every fragment), as paths under OUTPUT (kvm/dt_regs).
+KVM_COLLECTIONS := kvm kvm_oracle
+KVM_PROG_PATHS = $(subst :,/,$(filter $(addsuffix :%,$(KVM_COLLECTIONS)),$(TEST_PROGS)))
 .PHONY: kvm_programs kvm_build_6.1
 kvm_programs: FORCE
-	$(Q)$(MAKE) --no-print-directory \
-		$(addprefix $(OUTPUT)/,$(patsubst kvm:%,%,$(filter kvm:%,$(TEST_PROGS))))
+	$(Q)$(MAKE) --no-print-directory $(addprefix $(OUTPUT)/,$(KVM_PROG_PATHS))
 
 # Build the KVM programs on Debian's linux-source-6.1 framework in an
 # output directory of their own, then run them: each must pass, or XFAIL
@@ -30,8 +32,7 @@ CHECK_TARGETS += kvm_build_6.1
 kvm_build_6.1:
 ifeq ($(KSRC_DEFAULT),1)
 	$(Q)$(MAKE) --no-print-directory KVER=6.1 OUTPUT=$(KVM_61_OUTPUT) kvm_programs
-	$(Q)$(TOP)/tests/kvm/run-set.sh $(KVM_61_OUTPUT) \
-		$(patsubst kvm:%,%,$(filter kvm:%,$(TEST_PROGS)))
+	$(Q)$(TOP)/tests/kvm/run-set.sh $(KVM_61_OUTPUT) $(KVM_PROG_PATHS)
 else
 	@echo "kvm_build_6.1: skipped: KSRC=$(KSRC) was given; the 6.1 build uses Debian's linux-source-6.1 (run make check without KSRC)"
 endif

@@ -16,7 +16,7 @@ $(ORACLE_BIN): $(ORACLE_SRCS) $(ORACLE_HDRS) $(ORACLE_DIR)/build.mk \
 	$(Q)$(CC) $(KVM_PROG_CFLAGS) -I$(ORACLE_DIR) $(ORACLE_SRCS) $(KVM_LIBS) \
 		$(KVM_PROG_LDLIBS) -o $@
 
-TEST_PROGS += kvm:kvm_oracle/sregs_oracle
+TEST_PROGS += kvm_oracle:sregs_oracle
 BENCH_CMDS += $(ORACLE_BIN) --bench;
 
 # Unit tests of the generator and the comparison (no KVM), under UBSan.

@@ -21,7 +21,7 @@ MODULE_SRCS := $(MODULE_DIR)/Kbuild $(MODULE_DIR)/tss_main.c \
 	$(wildcard $(TOP)/include/desctest/*.h)
 MODULE_LOADER := $(OUTPUT)/module/tss_module_test
 
-TEST_PROGS += module:module/tss_module_test
+TEST_PROGS += module:tss_module_test
 
 $(MODULE_LOADER): $(MODULE_DIR)/tss_module_test.c $(KSRC_STAMP)
 	$(Q)mkdir -p $(@D)

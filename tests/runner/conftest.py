@@ -40,9 +40,9 @@ def c_fixtures(tmp_path_factory):
 @pytest.fixture
 def make_output(tmp_path, c_fixtures):
     """make_output(["pass.sh", "segv", ...], timeout=5, extra="") builds a
-    throwaway OUTPUT with kselftest-list.txt ("fx:progs/NAME") and a
-    settings file; returns (output, settings)."""
-    def make(names, timeout=5, extra="", collection="fx"):
+    throwaway OUTPUT with kselftest-list.txt ("progs:NAME", the program at
+    OUTPUT/progs/NAME) and a settings file; returns (output, settings)."""
+    def make(names, timeout=5, extra="", collection="progs"):
         out = tmp_path / "out"
         (out / "progs").mkdir(parents=True, exist_ok=True)
         for n in names:
@@ -52,7 +52,7 @@ def make_output(tmp_path, c_fixtures):
             if os.path.exists(src):
                 shutil.copy2(src, out / "progs" / n)
         (out / "kselftest-list.txt").write_text(
-            "".join("%s:progs/%s\n" % (collection, n) for n in names))
+            "".join("%s:%s\n" % (collection, n) for n in names))
         settings = tmp_path / "settings"
         settings.write_text("# test settings\ntimeout=%d\n%s" % (timeout,
                                                                  extra))

@@ -98,7 +98,7 @@ def test_settings_not_utf8(cli, make_output, tmp_path):
 def test_list_not_utf8(cli, make_output, tmp_path):
     output, settings = make_output(["pass.sh"])
     with open(tmp_path / "out" / "kselftest-list.txt", "ab") as f:
-        f.write(b"fx:progs/\xff\n")
+        f.write(b"progs:\xff\n")
     p = cli("run", "--bisect", "--output", output, "--settings", settings,
             "--results", tmp_path / "r")
     assert p.returncode == 125

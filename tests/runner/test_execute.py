@@ -27,7 +27,7 @@ def test_program_started_during_kill_all_is_killed(tmp_path, make_output,
         runner.kill_all()
         return proc
     monkeypatch.setattr(execute.subprocess, "Popen", popen_then_ctrl_c)
-    run = runner.run(Program("fx", "progs/hang.sh", 3))
+    run = runner.run(Program("progs", "hang.sh", 3))
     assert run.status == "interrupted"
     # SIGKILL at once, not the timeout's SIGTERM.
     assert run.returncode == -signal.SIGKILL
@@ -61,7 +61,7 @@ def test_kill_all_while_reading_kills_the_group(tmp_path, make_output,
         if text.startswith("ok 1"):
             runner.stopping.set()
     monkeypatch.setattr(execute.ProgramRun, "add_line", add_line)
-    run = runner.run(Program("fx", "progs/hang.sh", 3))
+    run = runner.run(Program("progs", "hang.sh", 3))
     assert run.status == "interrupted"
     assert calls[0] == signal.SIGKILL, calls
     assert run.returncode == -signal.SIGKILL
@@ -111,7 +111,7 @@ def test_long_line_program(tmp_path, make_output, monkeypatch):
     prog.chmod(0o755)
     runner = execute.Runner(output, str(tmp_path / "res" / "raw"),
                             str(tmp_path / "res"))
-    run = runner.run(Program("fx", "progs/long.sh", 20))
+    run = runner.run(Program("progs", "long.sh", 20))
     assert run.status == "exited" and run.returncode == 0
     assert run.stdout_lines[2].startswith("x" * 1000)
     assert "299000 more byte(s)" in run.stdout_lines[2]

@@ -50,14 +50,14 @@ def test_every_kind_of_program(cli, make_output, tmp_path):
     progs = {x["path"].split("/")[-1]: x for x in data["programs"]}
     assert {k: v["outcome"] for k, v in progs.items()} == WANT
     tests = {t["id"]: t for t in data["tests"]}
-    assert tests["fx:progs/fail.sh::base"]["outcome"] == "fail"
-    assert "SEEN 0xfffffffff8d65000" in tests["fx:progs/fail.sh::base"][
+    assert tests["progs:fail.sh::base"]["outcome"] == "fail"
+    assert "SEEN 0xfffffffff8d65000" in tests["progs:fail.sh::base"][
         "reason"]
-    assert tests["fx:progs/fail.sh::no second CPU to test on"][
+    assert tests["progs:fail.sh::no second CPU to test on"][
         "outcome"] == "skip"
-    assert tests["fx:progs/xfail.sh::buggy helper sign-extends base2"][
+    assert tests["progs:xfail.sh::buggy helper sign-extends base2"][
         "outcome"] == "xfail"
-    assert tests["fx:progs/crash.sh::before the crash"]["outcome"] == "pass"
+    assert tests["progs:crash.sh::before the crash"]["outcome"] == "pass"
     assert progs["crash.sh"]["signal"] == "SIGSEGV"
     assert progs["segv"]["signal"] == "SIGSEGV"
     assert "exit 0 after not ok" in progs["zero_after_fail.sh"]["reason"]
@@ -77,14 +77,14 @@ def test_every_kind_of_program(cli, make_output, tmp_path):
     assert lines[:2] == ["KTAP version 1", "1..%d" % len(ALL)]
     assert sum(1 for l in lines if l.startswith(("ok ", "not ok "))) == \
         len(ALL)
-    assert any(l.startswith("not ok") and "fx:progs/hang.sh # TIMEOUT" in l
+    assert any(l.startswith("not ok") and "progs:hang.sh # TIMEOUT" in l
                for l in lines)
-    assert any(l.startswith("ok") and "fx:progs/skip.sh # SKIP /dev/kvm "
+    assert any(l.startswith("ok") and "progs:skip.sh # SKIP /dev/kvm "
                "missing" in l for l in lines)
     # The stream reads back: every program a result, its KTAP nested.
     doc = ktap.parse(lines)
     assert doc.version == "KTAP 1" and len(doc.results) == len(ALL)
-    back = {r.description.split("/")[-1]: r for r in doc.results}
+    back = {r.description.split(":")[-1]: r for r in doc.results}
     assert back["fail.sh"].children.totals["fail"] == 1
     assert back["hang.sh"].outcome == "timeout"
     assert back["skip.sh"].outcome == "skip"
@@ -92,7 +92,7 @@ def test_every_kind_of_program(cli, make_output, tmp_path):
     root = ET.parse(d / "junit.xml").getroot()
     assert int(root.get("tests")) == len(data["tests"])
     summary = (d / "summary.md").read_text()
-    assert "**FAILED**" in summary and "fx:progs/hang.sh" in summary
+    assert "**FAILED**" in summary and "progs:hang.sh" in summary
 
 
 def test_outcomes_come_from_pytest_reports(cli, make_output, tmp_path):
@@ -217,9 +217,9 @@ def test_endless_diagnostics_keep_the_results(cli, make_output, tmp_path):
     assert p.returncode == 1
     d, data = latest(tmp_path)
     tests = {t["id"]: t["outcome"] for t in data["tests"]}
-    assert tests == {"fx:progs/chatty.sh::after the noise": "pass",
-                     "fx:progs/chatty.sh::last": "fail",
-                     "fx:progs/chatty.sh": "fail"}
+    assert tests == {"progs:chatty.sh::after the noise": "pass",
+                     "progs:chatty.sh::last": "fail",
+                     "progs:chatty.sh": "fail"}
     prog = data["programs"][0]
     assert prog["ktap_problems"] == []
     raw = (d / prog["stdout"]).read_text().splitlines()
@@ -270,7 +270,7 @@ def test_stdout_closed_early(make_output, tmp_path):
 
 
 def test_raw_output_keeps_the_directory_structure(cli, tmp_path):
-    # "x/y.sh" and "x__y.sh" once both became raw/fx/progs__x__y.sh.
+    # "x/y.sh" and "x__y.sh" once both became one raw file (progs__x__y.sh).
     out = tmp_path / "out"
     (out / "progs" / "x").mkdir(parents=True)
     for name, text in (("x/y.sh", "one"), ("x__y.sh", "two")):
@@ -278,16 +278,16 @@ def test_raw_output_keeps_the_directory_structure(cli, tmp_path):
         prog.write_text("#!/bin/sh\necho 'TAP version 13'\necho 1..1\n"
                         "echo 'ok 1 %s'\n" % text)
         prog.chmod(0o755)
-    (out / "kselftest-list.txt").write_text("fx:progs/x/y.sh\n"
-                                            "fx:progs/x__y.sh\n")
+    (out / "kselftest-list.txt").write_text("progs:x/y.sh\n"
+                                            "progs:x__y.sh\n")
     settings = tmp_path / "settings"
     settings.write_text("timeout=5\n")
     p = run(cli, tmp_path, str(out), str(settings))
     assert p.returncode == 0, p.stderr
     d, data = latest(tmp_path)
     raw = {x["path"]: x["stdout"] for x in data["programs"]}
-    assert raw == {"progs/x/y.sh": "raw/fx/progs/x/y.sh.stdout",
-                   "progs/x__y.sh": "raw/fx/progs/x__y.sh.stdout"}
+    assert raw == {"progs/x/y.sh": "raw/progs/x/y.sh.stdout",
+                   "progs/x__y.sh": "raw/progs/x__y.sh.stdout"}
     assert "ok 1 one" in (d / raw["progs/x/y.sh"]).read_text()
     assert "ok 1 two" in (d / raw["progs/x__y.sh"]).read_text()
 
@@ -297,7 +297,7 @@ def test_collection_must_stay_under_raw(cli, make_output, tmp_path):
         output, settings = make_output(["pass.sh"], collection=coll)
         p = run(cli, tmp_path, output, settings)
         assert p.returncode == 2, (coll, p.stderr)
-        assert "not collection:path" in p.stderr
+        assert "not collection:test" in p.stderr
 
 
 def test_raw_files_are_never_overwritten(tmp_path, make_output):
@@ -306,11 +306,11 @@ def test_raw_files_are_never_overwritten(tmp_path, make_output):
     output, _ = make_output(["pass.sh"])
     runner = execute.Runner(output, str(tmp_path / "res" / "raw"),
                             str(tmp_path / "res"))
-    first = runner.run(Program("fx", "progs/pass.sh", 5))
+    first = runner.run(Program("progs", "pass.sh", 5))
     assert first.status == "exited"
     kept = (tmp_path / "res" / first.stdout_file).read_bytes()
     try:
-        again = runner.run(Program("fx", "progs/pass.sh", 5))
+        again = runner.run(Program("progs", "pass.sh", 5))
     except FileExistsError:
         again = None
     assert again is None

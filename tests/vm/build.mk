@@ -14,7 +14,7 @@
 #                                  desctest_tss module is built against
 #                                  (default: the tree KERNEL was built in)
 #   VM_TIMEOUT=300 VM_SMP=4 VM_APPEND="..." VM_TIMEOUT_SCALE=3
-#   VM_EXCLUDE="collection:path-glob ..."  programs left out of the guest;
+#   VM_EXCLUDE="collection:test-glob ..."  programs left out of the guest;
 #                                  default the user-space-only differential,
 #                                  which tests no kernel and is slow in TCG
 

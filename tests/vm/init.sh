@@ -6,9 +6,9 @@
 # output for the runner's import-console:
 #   DESCTEST-MACHINE kernel=<release> cpu=<model name>
 #   DESCTEST-INFO key=value              (before the first BEGIN)
-#   DESCTEST-BEGIN <collection>:<path>
+#   DESCTEST-BEGIN <collection>:<test>
 #   ... the program's stdout and stderr ...
-#   DESCTEST-END <collection>:<path> rc=<exit> ms=<duration>
+#   DESCTEST-END <collection>:<test> rc=<exit> ms=<duration>
 #   DESCTEST-DONE
 # then power off.  Everything goes to the serial console.
 
@@ -64,10 +64,10 @@ done
 cd /desctest
 while read -r prog limit; do
 	[ -n "$prog" ] || continue
-	path=${prog#*:}
 	echo "DESCTEST-BEGIN $prog"
 	start=$(now_ms)
-	timeout -s KILL "$limit" "./$path" </dev/null 2>&1
+	# As run_kselftest.sh does: from the collection's directory.
+	(cd "/desctest/${prog%%:*}" && exec timeout -s KILL "$limit" "./${prog#*:}" </dev/null 2>&1)
 	rc=$?
 	end=$(now_ms)
 	echo "DESCTEST-END $prog rc=$rc ms=$((end - start))"

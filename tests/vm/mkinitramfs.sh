@@ -5,9 +5,10 @@
 #
 # Build the desctest initramfs (newc cpio, uncompressed):
 #   /bin/busybox and /init (tests/vm/init.sh)
-#   /desctest/<path> for every program in OUTPUT/kselftest-list.txt, with
-#     the shared libraries ldd names copied to the same paths
-#   /desctest/vm-list.txt: "collection:path timeout" lines, the timeouts
+#   /desctest/<collection>/<test> for every collection:test in
+#     OUTPUT/kselftest-list.txt, with the shared libraries ldd names copied
+#     to the same paths
+#   /desctest/vm-list.txt: "collection:test timeout" lines, the timeouts
 #     from SETTINGS scaled by VM_TIMEOUT_SCALE (TCG runs slower)
 #     (programs matching a glob in VM_EXCLUDE are left out and named in
 #     /desctest/excluded)
@@ -78,7 +79,7 @@ while read -r prog; do
 		echo "$prog" >>"$root/desctest/excluded"
 		continue
 	fi
-	path=${prog#*:}
+	path=${prog%%:*}/${prog#*:}
 	install -D -m 0755 "$output/$path" "$root/desctest/$path"
 	copy_libs "$output/$path"
 	echo "$prog $(timeout_of "$path")" >>"$root/desctest/vm-list.txt"

@@ -6,7 +6,7 @@
 #   make run_tests     set up, build and run the suite; results in results/
 #   make check         set up, build, run the unit tests and the suite
 #   make bench         print the speed figures
-#   make install       install the programs under INSTALL_PATH
+#   make install       a kselftest tree under INSTALL_PATH (run_kselftest.sh)
 #   make deps          install the Debian packages the suite needs (root)
 #   make clean         remove the build output (not results/)
 #

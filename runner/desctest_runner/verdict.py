@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """From a finished program (exit status + parsed KTAP) to test cases.
 
-Every KTAP result becomes a case named "<collection:path>::<name>", nested
-ones "<parent>/<child>". One more case per program, "<collection:path>",
+Every KTAP result becomes a case named "<collection:test>::<name>", nested
+ones "<parent>/<child>". One more case per program, "<collection:test>",
 checks the program as a whole: it ran, exited in time without a signal,
 printed a complete KTAP stream whose "# Totals:" agrees with its results,
 and its kselftest exit code agrees with them.

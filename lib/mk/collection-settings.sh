@@ -23,10 +23,12 @@ for p in "$@"; do
 	coll=${p%%:*}
 	test=${p#*:}
 	t=$(sed -n "s|^$coll/$test\.timeout=\([0-9][0-9]*\)\$|\1|p" "$settings" | tail -n 1)
-	t=${t:-$default}
-	if [ -z "${max[$coll]:-}" ] || [ "$t" -gt "${max[$coll]}" ]; then
+	if [ -n "$t" ] && { [ -z "${max[$coll]:-}" ] || [ "$t" -gt "${max[$coll]}" ]; }; then
 		max[$coll]=$t
-		from[$coll]=$test
+		from[$coll]="$coll/$test.timeout"
+	elif [ -z "${max[$coll]:-}" ] || [ "$default" -gt "${max[$coll]}" ]; then
+		max[$coll]=$default
+		from[$coll]="the default timeout"
 	fi
 done
 

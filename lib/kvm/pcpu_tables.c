@@ -132,6 +132,22 @@ static struct dt_sys sys_desc(uint64_t type, uint64_t base, uint32_t limit)
 	return d;
 }
 
+/* The hidden part of TR or LDTR as KVM_SET_SREGS takes it, matching the
+ * descriptor sys_desc() wrote into the GDT. */
+static struct kvm_segment sys_sreg(uint8_t type, uint16_t sel, uint64_t base,
+				   uint32_t limit)
+{
+	struct kvm_segment seg;
+
+	memset(&seg, 0, sizeof(seg));
+	seg.base = base;
+	seg.limit = limit;
+	seg.selector = sel;
+	seg.type = type;
+	seg.present = 1;
+	return seg;
+}
+
 void dt_pcpu_install(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 		     unsigned int i, struct dt_vcpu_tables *t)
 {
@@ -183,18 +199,8 @@ void dt_pcpu_install(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 		    sregs.ds.selector, DT_KERNEL_CS, DT_KERNEL_DS);
 	sregs.gdt.base = t->gdt_base;
 	sregs.gdt.limit = t->gdt_limit;
-	memset(&sregs.tr, 0, sizeof(sregs.tr));
-	sregs.tr.base = t->tss_base;
-	sregs.tr.limit = t->tss_limit;
-	sregs.tr.selector = t->tr_sel;
-	sregs.tr.type = DT_SYS_TSS64_BUSY;
-	sregs.tr.present = 1;
-	memset(&sregs.ldt, 0, sizeof(sregs.ldt));
-	sregs.ldt.base = t->ldt_base;
-	sregs.ldt.limit = t->ldt_limit;
-	sregs.ldt.selector = t->ldt_sel;
-	sregs.ldt.type = DT_SYS_LDT;
-	sregs.ldt.present = 1;
+	sregs.tr = sys_sreg(DT_SYS_TSS64_BUSY, t->tr_sel, t->tss_base, t->tss_limit);
+	sregs.ldt = sys_sreg(DT_SYS_LDT, t->ldt_sel, t->ldt_base, t->ldt_limit);
 	vcpu_sregs_set(vcpu, &sregs);
 
 	t->idt_base = sregs.idt.base;

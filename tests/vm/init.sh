@@ -22,6 +22,14 @@ mount -t tmpfs tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 exec </dev/null >/dev/console 2>&1
 
+# From here on the console shows kernel warnings too (console level 5:
+# KERN_WARNING and the default level of WARN/BUG/soft-lockup traces), so
+# a splat lands inside the framed output of the program that caused it;
+# the boot itself stays quiet (loglevel=4).  A higher level asked for on
+# the command line is kept.
+read -r level _ </proc/sys/kernel/printk
+[ "$level" -ge 5 ] || echo 5 >/proc/sys/kernel/printk
+
 # Milliseconds since boot (/proc/uptime counts hundredths of a second).
 # Leading zeros are stripped: shell arithmetic reads "08" as bad octal.
 now_ms() {

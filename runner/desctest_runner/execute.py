@@ -110,6 +110,9 @@ class ProgramRun:
     error: str = ""
     dropped_lines: int = 0    # diagnostics not kept in memory
     leftover: bool = False    # a process outside its group kept its pipes
+    kernel_splats: list = field(default_factory=list)
+                              # console: [(line, text)] of kernel reports
+                              # (WARN, BUG, oops, lockup) while it ran
 
     def add_line(self, text, stamp):
         if len(self.stdout_lines) >= KEEP_LINES and not ktap.structural(text):

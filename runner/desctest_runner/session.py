@@ -8,7 +8,7 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
-from . import execute, ktap, results, verdict
+from . import execute, kernlog, ktap, results, verdict
 from .config import Program
 
 
@@ -212,6 +212,7 @@ class ConsoleSource(_Source):
         self.order.append(prog.id)
         run = execute.ProgramRun(prog)
         run.stdout_lines = b["lines"]
+        run.kernel_splats = kernlog.splats(b["lines"], b["at"] + 1)
         try:
             base = results.raw_base(rawdir, prog.collection, prog.test)
         except (ValueError, OSError):

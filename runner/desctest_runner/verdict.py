@@ -102,7 +102,25 @@ def _output_tail(run):
 
 
 def program_verdict(run, doc):
-    """(outcome, reason, details) for the program as a whole."""
+    """(outcome, reason, details) for the program as a whole; a kernel
+    splat while it ran (console runs) makes it fail whatever it printed."""
+    outcome, reason, details = _own_verdict(run, doc)
+    if not run.kernel_splats:
+        return outcome, reason, details
+    line, text = run.kernel_splats[0]
+    said = "the kernel reported %r (console line %d)%s while it ran" % (
+        text, line, " and %d more report(s)" % (len(run.kernel_splats) - 1)
+        if len(run.kernel_splats) > 1 else "")
+    details = ["kernel: line %d: %s" % s for s in
+               run.kernel_splats[:DETAIL_LINES]] + details
+    if outcome in FAILING:
+        return outcome, "%s; %s" % (reason, said), details
+    return "fail", "%s (its own verdict: %s%s)" % (
+        said, outcome, ", " + reason if reason else ""), details
+
+
+def _own_verdict(run, doc):
+    """What the program's exit and KTAP say."""
     if run.status in ("missing", "not-executable", "spawn-error",
                       "interrupted", "lost"):
         return "error", run.error, _output_tail(run) if run.stdout_lines else []

@@ -108,3 +108,44 @@ def test_block_names_stay_under_raw(cli, tmp_path):
     assert raw["k:a/b"] == "raw/k/a/b.stdout"
     assert raw["k:a__b"] == "raw/k/a__b.stdout"
     assert not (tmp_path / "escaped.stdout").exists()
+
+
+def test_kernel_splat_fails_the_program_it_ran_under(cli, tmp_path):
+    # A WARN (or BUG, oops, lockup, RCU stall) the kernel printed inside a
+    # program's frame fails that program, whatever its own KTAP said; a
+    # program with a clean frame keeps its verdict.
+    log = tmp_path / "splat.log"
+    log.write_text(
+        "DESCTEST-MACHINE kernel=6.1.0-56-amd64 cpu=QEMU TCG CPU\n"
+        "DESCTEST-BEGIN kvm:clean\nTAP version 13\n1..1\nok 1 fine\n"
+        "[    3.100000] kvm: SMP vm created on host with unstable TSC\n"
+        "DESCTEST-END kvm:clean rc=0 ms=5\n"
+        "DESCTEST-BEGIN kvm:warned\nTAP version 13\n1..1\n"
+        "[    3.200000] ------------[ cut here ]------------\n"
+        "[    3.200001] WARNING: CPU: 1 PID: 141 at arch/x86/kvm/x86.c:11504 "
+        "kvm_arch_vcpu_ioctl_run+0x1a/0x5b0 [kvm]\n"
+        "ok 1 fine anyway\n"
+        "DESCTEST-END kvm:warned rc=0 ms=7\n"
+        "DESCTEST-BEGIN kvm:locked\nTAP version 13\n1..2\nok 1 vcpu0\n"
+        "[   28.701437] watchdog: BUG: soft lockup - CPU#1 stuck for 26s! "
+        "[locked:150]\n"
+        "[   28.900000] rcu: INFO: rcu_preempt self-detected stall on CPU\n")
+    p, data = imp(cli, tmp_path, str(log))
+    assert p.returncode == 1, p.stderr
+    progs = {x["id"]: x for x in data["programs"]}
+    assert progs["kvm:clean"]["outcome"] == "pass"
+    warned = progs["kvm:warned"]
+    assert warned["outcome"] == "fail"
+    assert "WARNING: CPU: 1 PID: 141 at arch/x86/kvm/x86.c:11504" in \
+        warned["reason"]
+    assert "console line 12" in warned["reason"]
+    assert "its own verdict: pass" in warned["reason"]
+    locked = progs["kvm:locked"]
+    assert locked["outcome"] == "fail"
+    assert "no DESCTEST-END" in locked["reason"]
+    assert "soft lockup - CPU#1 stuck for 26s" in locked["reason"]
+    assert "and 1 more report(s)" in locked["reason"]
+    tests = {t["id"]: t for t in data["tests"]}
+    assert tests["kvm:warned::fine anyway"]["outcome"] == "pass"
+    assert any("rcu_preempt self-detected stall" in d
+               for d in tests["kvm:locked"]["details"])

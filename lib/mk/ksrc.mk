@@ -24,6 +24,9 @@ KSRC_STAMP := $(KSRC)/.desctest-prepared
 KVM_ARCH_DIR := x86_64
 $(KSRC_STAMP): $(TOP)/configs/get_desc64_base-fix.patch $(TOP)/lib/mk/ksrc.sh | deps
 	$(Q)$(TOP)/lib/mk/ksrc.sh prepare $(KVER) $(KSRC_CACHE)
+# Written by the preparation; the rule lets make -j wait for it.
+$(KSRC_UNPATCHED_DIR)/processor.h: $(KSRC_STAMP)
+	@test -f $@ || { echo "desctest: $@ missing after preparing $(KSRC); rm -rf $(KSRC_CACHE) and rebuild" >&2; exit 1; }
 else
 KSRC_DEFAULT :=
 override KSRC := $(abspath $(KSRC))

@@ -228,6 +228,51 @@ static inline const char *host_signame(int sig)
 	       sig == SIGBUS ? "SIGBUS" : "other";
 }
 
+/* ---- whose descriptor tables? ------------------------------------------ */
+
+/*
+ * Linux leaves one range of the kernel half to a hypervisor and never puts
+ * a table of its own there (Documentation/arch/x86/x86_64/mm.rst, "guard
+ * hole, also reserved for hypervisor"): ffff800000000000-ffff87ffffffffff
+ * with 4-level paging, ff00000000000000-ff0fffffffffffff with 5-level.
+ */
+#define HOST_HV_HOLE4_START 0xffff800000000000ull
+#define HOST_HV_HOLE4_END 0xffff880000000000ull
+#define HOST_HV_HOLE5_START 0xff00000000000000ull
+#define HOST_HV_HOLE5_END 0xff10000000000000ull
+
+/*
+ * 1 when the CPU runs this process on a hypervisor's descriptor tables,
+ * not the kernel's: SGDT (real, not emulated: the CPU has no UMIP) gives a
+ * GDT base inside the hypervisor's hole.  That is a paravirtual guest such
+ * as PVM, whose kernel runs deprivileged on the hypervisor's GDT, TSS and
+ * LDT: the kernel's LDT is then not the one LAR, LSL and segment loads
+ * read, and GDT entries the hypervisor does not copy are absent.  *why
+ * gets the sentence a SKIP prints.  With UMIP, or in a 32-bit process
+ * (SGDT stores base 31:0 only), SGDT cannot tell: 0.
+ */
+static inline int host_foreign_tables(char *why, size_t len)
+{
+#ifdef __x86_64__
+	struct dt_pseudo_desc gdtr = { 0, 0 };
+
+	if (host_has_umip())
+		return 0;
+	__asm__ volatile("sgdt %0" : "=m"(gdtr));
+	if ((gdtr.base >= HOST_HV_HOLE4_START && gdtr.base < HOST_HV_HOLE4_END) ||
+	    (gdtr.base >= HOST_HV_HOLE5_START && gdtr.base < HOST_HV_HOLE5_END)) {
+		snprintf(why, len,
+			 "user mode runs on a hypervisor's descriptor tables, not this kernel's: SGDT gives GDT base 0x%llx, in the range Linux leaves to a hypervisor (a PVM-style paravirtual guest)",
+			 (unsigned long long)gdtr.base);
+		return 1;
+	}
+#else
+	(void)why;
+	(void)len;
+#endif
+	return 0;
+}
+
 /* ---- affinity sweep ---------------------------------------------------- */
 
 /*

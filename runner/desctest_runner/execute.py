@@ -3,6 +3,7 @@
 kills the whole group, stdout and stderr captured separately to files as
 they arrive (so a killed run keeps them), each stdout line time-stamped."""
 
+import errno
 import os
 import selectors
 import signal
@@ -96,6 +97,8 @@ class ProgramRun:
     program: object
     status: str = "pending"   # exited signaled timeout missing
                               # not-executable interrupted spawn-error
+                              # unsupported (an i386 program this
+                              # kernel refuses to execute)
                               # lost (console: never ran) died (console:
                               # the guest stopped under it)
     returncode: int | None = None
@@ -121,6 +124,20 @@ class ProgramRun:
         self.stdout_lines.append(text)
         self.stdout_times.append(stamp)
 
+
+
+def _is_i386_elf(path):
+    """A well-formed i386 executable: ELFCLASS32, little-endian, EM_386,
+    ET_EXEC or ET_DYN (ELF gABI, e_ident and the ELF header).  ENOEXEC for
+    one is the kernel refusing 32-bit code, not a broken file."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(20)
+    except OSError:
+        return False
+    return (len(head) == 20 and head[:4] == b"\x7fELF" and head[4] == 1
+            and head[5] == 1 and int.from_bytes(head[16:18], "little")
+            in (2, 3) and int.from_bytes(head[18:20], "little") == 3)
 
 
 class Runner:
@@ -181,6 +198,14 @@ class Runner:
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE, start_new_session=True)
         except OSError as e:
+            if e.errno == errno.ENOEXEC and _is_i386_elf(exe):
+                run.status = "unsupported"
+                run.error = ("this kernel does not run 32-bit programs: "
+                             "execve of the i386 ELF %s gave ENOEXEC "
+                             "(IA-32 emulation off: CONFIG_IA32_EMULATION="
+                             "n, ia32_emulation=off, or a hypervisor that "
+                             "runs 64-bit user code only)" % exe)
+                return
             run.status = "spawn-error"
             run.error = "cannot start %s: %s" % (exe, e.strerror)
             return

@@ -1,9 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """execute.Runner: process groups, Ctrl-C, output capture."""
 
+import errno
 import os
 import signal
 import subprocess
+
+import pytest
+
+from desctest_runner import verdict
 
 from desctest_runner import execute
 from desctest_runner.config import Program
@@ -120,3 +125,47 @@ def test_long_line_program(tmp_path, make_output, monkeypatch):
     assert run.stderr_text.endswith("e\ne\n")
     raw = (tmp_path / "res" / run.stdout_file).read_bytes()
     assert raw.count(b"x") == 300000
+
+
+# An ELF header as an i386 static executable has it (ELFCLASS32, ELFDATA2LSB,
+# ET_EXEC, EM_386); the rest of the file does not matter to the runner.
+I386_ELF = (b"\x7fELF\x01\x01\x01" + b"\0" * 9 + (2).to_bytes(2, "little") +
+            (3).to_bytes(2, "little") + b"\0" * 32)
+
+
+def enoexec(*a, **kw):
+    raise OSError(errno.ENOEXEC, "Exec format error")
+
+
+def test_i386_program_the_kernel_refuses_is_a_skip(tmp_path, make_output,
+                                                  monkeypatch):
+    # A kernel without IA-32 emulation answers execve of an i386 ELF with
+    # ENOEXEC: not a broken program, a kernel that cannot run it.
+    runner = runner_for(tmp_path, make_output, [], timeout=3)
+    exe = tmp_path / "out" / "progs" / "umip_32"
+    exe.write_bytes(I386_ELF)
+    exe.chmod(0o755)
+    monkeypatch.setattr(execute.subprocess, "Popen", enoexec)
+    run = runner.run(Program("progs", "umip_32", 3))
+    assert run.status == "unsupported"
+    case = verdict.program_cases(run)[-1]
+    assert case.outcome == "skip"
+    assert "does not run 32-bit programs" in case.reason
+
+
+@pytest.mark.parametrize("head", [b"#!/bin/nowhere-at-all\n", b"\x7fELF\x02",
+                                  I386_ELF[:18] + b"\x3e\0" + I386_ELF[20:]])
+def test_enoexec_on_anything_else_is_an_error(tmp_path, make_output,
+                                              monkeypatch, head):
+    # Garbage, a 64-bit ELF, an ELFCLASS32 file for another machine
+    # (EM_X86_64): broken, never skipped.
+    runner = runner_for(tmp_path, make_output, [], timeout=3)
+    exe = tmp_path / "out" / "progs" / "broken"
+    exe.write_bytes(head + b"\0" * 64)
+    exe.chmod(0o755)
+    monkeypatch.setattr(execute.subprocess, "Popen", enoexec)
+    run = runner.run(Program("progs", "broken", 3))
+    assert run.status == "spawn-error"
+    case = verdict.program_cases(run)[-1]
+    assert case.outcome == "error"
+    assert "Exec format error" in case.reason

@@ -66,6 +66,21 @@ def test_subtests_keep_their_outcomes_when_the_program_dies():
     assert cases[2].reason == "crashed: killed by SIGSEGV"
 
 
+def test_fail_reason_is_the_line_marked_mismatch():
+    # Later lines of the same test that matched do not hide the one that
+    # differed; without a mark the last words before "not ok" are kept.
+    c = {x.name: x for x in verdict.program_cases(ProgramRun(
+        Program("c", "p", 5), status="exited", returncode=1,
+        stdout_lines=["TAP version 13", "1..2",
+                      "# a: type seen 0x3 wanted 0x3",
+                      "# a: P seen 0x0 wanted 0x1  <-- MISMATCH",
+                      "# a: G seen 0x1 wanted 0x1", "not ok 1 a",
+                      "# b: setup failed: EINVAL", "# b: giving up",
+                      "not ok 2 b"]))}
+    assert c["a"].reason == "a: P seen 0x0 wanted 0x1  <-- MISMATCH"
+    assert c["b"].reason == "b: giving up"
+
+
 def test_duplicate_names_stay_apart():
     run = ProgramRun(Program("c", "p", 5), returncode=0)
     run.stdout_lines = ["1..2", "ok 1 same", "ok 2 same"]

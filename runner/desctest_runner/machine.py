@@ -53,11 +53,17 @@ def ksrc_version(ksrc):
 
 def local_machine(ksrc=None):
     model, flags = cpuinfo()
+    kvm, dev_kvm = kvm_flavour(flags=flags), os.access("/dev/kvm",
+                                                        os.R_OK | os.W_OK)
+    if kvm != "none" and not dev_kvm:
+        # A KVM module without a usable device node: say so wherever the
+        # flavour is shown, since the KVM programs then skip.
+        kvm += " (no usable /dev/kvm)"
     return {
         "kernel": platform.release(),
         "cpu": model or platform.processor() or "unknown",
-        "kvm": kvm_flavour(flags=flags),
-        "dev_kvm": os.access("/dev/kvm", os.R_OK | os.W_OK),
+        "kvm": kvm,
+        "dev_kvm": dev_kvm,
         "cpu_flags": sorted(f for f in FLAGS if f in flags),
         "hostname": platform.node(),
         "ksrc": os.path.abspath(ksrc) if ksrc else None,

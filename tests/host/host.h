@@ -242,14 +242,17 @@ static inline const char *host_signame(int sig)
 #define HOST_HV_HOLE5_END 0xff10000000000000ull
 
 /*
- * 1 when the CPU runs this process on a hypervisor's descriptor tables,
- * not the kernel's: SGDT (real, not emulated: the CPU has no UMIP) gives a
- * GDT base inside the hypervisor's hole.  That is a paravirtual guest such
- * as PVM, whose kernel runs deprivileged on the hypervisor's GDT, TSS and
- * LDT: the kernel's LDT is then not the one LAR, LSL and segment loads
- * read, and GDT entries the hypervisor does not copy are absent.  *why
- * gets the sentence a SKIP prints.  With UMIP, or in a 32-bit process
- * (SGDT stores base 31:0 only), SGDT cannot tell: 0.
+ * 1 when the CPU runs this process on descriptor tables a hypervisor
+ * placed: SGDT (real, not emulated: the CPU has no UMIP) gives a GDT base
+ * inside the hypervisor's hole.  A paravirtual guest such as PVM runs its
+ * kernel deprivileged on the hypervisor's own GDT, TSS and LDT: the LDT a
+ * process installs is then not the one LAR, LSL and segment loads read,
+ * and GDT entries the hypervisor does not copy are absent.  (A Xen PV
+ * guest's GDT is mapped there too, but holds the guest's entries and its
+ * LDT is loaded.)  So this alone skips nothing: a caller skips a check
+ * only when it also sees the entry missing, and fails it otherwise.
+ * *why gets the sentence a SKIP prints.  With UMIP, or in a 32-bit
+ * process (SGDT stores base 31:0 only), SGDT cannot tell: 0.
  */
 static inline int host_foreign_tables(char *why, size_t len)
 {

@@ -49,9 +49,19 @@ static const struct want_seg user_segs[] = {
 };
 #define NSEGS (int)(sizeof(user_segs) / sizeof(user_segs[0]))
 
-/* The tests run on each CPU, in order: three, then one per segment. */
+/* The tests run on each CPU, in order: these, then rights_<tag> for each
+ * segment. */
 static const char *const test_names[] = { "lsl_cpunode", "rdpid", "rdtscp" };
-#define TESTS_PER_CPU (int)(sizeof(test_names) / sizeof(test_names[0]) + NSEGS)
+#define NFIXED (int)(sizeof(test_names) / sizeof(test_names[0]))
+#define TESTS_PER_CPU (NFIXED + NSEGS)
+
+static void test_name(int t, char *buf, size_t len)
+{
+	if (t < NFIXED)
+		snprintf(buf, len, "%s", test_names[t]);
+	else
+		snprintf(buf, len, "rights_%s", user_segs[t - NFIXED].tag);
+}
 
 /* Set when user mode runs on a hypervisor's GDT (host_foreign_tables). */
 static int foreign;
@@ -188,14 +198,13 @@ int main(void)
 			continue;
 		err = host_sweep_pin(&sw, cpu);
 		if (err) {
-			for (int t = 0; t < TESTS_PER_CPU - NSEGS; t++)
+			for (int t = 0; t < TESTS_PER_CPU; t++) {
+				char name[32];
+
+				test_name(t, name, sizeof(name));
 				host_result_skip("cpu%d_%s: this task may not run on CPU %d (%s): widen its cpuset/affinity\n",
-						 cpu, test_names[t], cpu,
-						 strerror(-err));
-			for (int i = 0; i < NSEGS; i++)
-				host_result_skip("cpu%d_rights_%s: this task may not run on CPU %d (%s): widen its cpuset/affinity\n",
-						 cpu, user_segs[i].tag, cpu,
-						 strerror(-err));
+						 cpu, name, cpu, strerror(-err));
+			}
 			continue;
 		}
 		test_cpu(cpu, have_rdpid, have_rdtscp);

@@ -133,22 +133,27 @@ I386_ELF = (b"\x7fELF\x01\x01\x01" + b"\0" * 9 + (2).to_bytes(2, "little") +
             (3).to_bytes(2, "little") + b"\0" * 32)
 
 
-def enoexec(*a, **kw):
-    raise OSError(errno.ENOEXEC, "Exec format error")
+def run_refused(tmp_path, make_output, monkeypatch, content):
+    """Run a program whose execve fails with ENOEXEC; its file holds
+    CONTENT."""
+    runner = runner_for(tmp_path, make_output, [], timeout=3)
+    exe = tmp_path / "out" / "progs" / "prog"
+    exe.write_bytes(content)
+    exe.chmod(0o755)
+
+    def enoexec(*a, **kw):
+        raise OSError(errno.ENOEXEC, "Exec format error")
+    monkeypatch.setattr(execute.subprocess, "Popen", enoexec)
+    run = runner.run(Program("progs", "prog", 3))
+    return run, verdict.program_cases(run)[-1]
 
 
 def test_i386_program_the_kernel_refuses_is_a_skip(tmp_path, make_output,
                                                   monkeypatch):
     # A kernel without IA-32 emulation answers execve of an i386 ELF with
     # ENOEXEC: not a broken program, a kernel that cannot run it.
-    runner = runner_for(tmp_path, make_output, [], timeout=3)
-    exe = tmp_path / "out" / "progs" / "umip_32"
-    exe.write_bytes(I386_ELF)
-    exe.chmod(0o755)
-    monkeypatch.setattr(execute.subprocess, "Popen", enoexec)
-    run = runner.run(Program("progs", "umip_32", 3))
+    run, case = run_refused(tmp_path, make_output, monkeypatch, I386_ELF)
     assert run.status == "unsupported"
-    case = verdict.program_cases(run)[-1]
     assert case.outcome == "skip"
     assert "does not run 32-bit programs" in case.reason
 
@@ -159,13 +164,8 @@ def test_enoexec_on_anything_else_is_an_error(tmp_path, make_output,
                                               monkeypatch, head):
     # Garbage, a 64-bit ELF, an ELFCLASS32 file for another machine
     # (EM_X86_64): broken, never skipped.
-    runner = runner_for(tmp_path, make_output, [], timeout=3)
-    exe = tmp_path / "out" / "progs" / "broken"
-    exe.write_bytes(head + b"\0" * 64)
-    exe.chmod(0o755)
-    monkeypatch.setattr(execute.subprocess, "Popen", enoexec)
-    run = runner.run(Program("progs", "broken", 3))
+    run, case = run_refused(tmp_path, make_output, monkeypatch,
+                            head + b"\0" * 64)
     assert run.status == "spawn-error"
-    case = verdict.program_cases(run)[-1]
     assert case.outcome == "error"
     assert "Exec format error" in case.reason

@@ -82,8 +82,8 @@ static const struct ldt_case cases[] = {
 
 static int fsgsbase;		/* CR4.FSGSBASE on: RDFSBASE/RDGSBASE usable */
 static unsigned long saved_gsbase;
-/* Set when user mode runs on a hypervisor's tables (host_foreign_tables):
- * the CPU then never reads this process's LDT. */
+/* Set when user mode runs on tables a hypervisor placed
+ * (host_foreign_tables): an entry LAR/LSL cannot find is then a SKIP. */
 static int foreign;
 static char foreign_why[256];
 

@@ -17,7 +17,10 @@ $(ORACLE_BIN): $(ORACLE_SRCS) $(ORACLE_HDRS) $(ORACLE_DIR)/build.mk \
 		$(KVM_PROG_LDLIBS) -o $@
 
 TEST_PROGS += kvm_oracle:sregs_oracle
-BENCH_CMDS += $(ORACLE_BIN) --bench;
+# Exit 4 (no usable KVM: its SKIP line says why) leaves the figure out;
+# any other failure fails make bench.
+BENCH_CMDS += $(ORACLE_BIN) --bench || { rc=$$?; [ $$rc -eq 4 ] || exit $$rc; \
+	echo "sregs_oracle: no figures on this machine: it skipped (the line above says why)"; };
 
 # Unit tests of the generator and the comparison (no KVM), under UBSan.
 ORACLE_UNIT := $(OUTPUT)/kvm_oracle/oracle_unit_test

@@ -5,16 +5,24 @@ Handles:
   * "TAP version 13", "TAP version 14", "KTAP version 1" headers;
   * plan lines "1..N", including "1..0 # SKIP reason";
   * "ok"/"not ok" results with directives SKIP, TODO, XFAIL, XPASS,
-    TIMEOUT, ERROR (any other text after " # " is kept as a note and the
-    result is plain ok / not ok);
-  * nested subtests, both indented (KTAP) and carried as "# "-prefixed lines
-    in the parent's output (the kselftest runner's prefixer), including the
-    prefixer's late lines that arrive after the parent's result line;
+    TIMEOUT, ERROR, after " # " or " #" (any other text after " # " is
+    kept as a note and the result is plain ok / not ok);
+  * nested subtests, both indented (KTAP; each stream's indentation is
+    learned from its version, plan or first result line) and carried as
+    "# "-prefixed lines in the parent's output (the kselftest runner's
+    prefixer: such a stream starts with a version or plan line), including
+    the prefixer's late lines that arrive after the parent's result line;
   * "Bail out!", diagnostics, and the "# Totals:" line, which is
     cross-checked against the results counted.
 
-parse(lines) returns a Document; nothing here raises on bad input: every
-oddity is listed in Document.problems.
+The parser is incremental (Parser.feed one line at a time, then finish)
+and linear in its input: every line is looked at once per nesting level,
+no pattern backtracks over a line more than once, nesting is capped at
+MAX_DEPTH levels and what is kept in memory is capped (MAX_RESULTS
+results, DIAG_KEEP diagnostics per result); whatever is dropped is
+counted and named in Document.problems. parse(lines) returns a Document;
+nothing here raises on bad input: every oddity is listed in
+Document.problems.
 """
 
 import re
@@ -22,20 +30,38 @@ from dataclasses import dataclass, field
 
 OUTCOMES = ("pass", "fail", "skip", "xfail", "xpass", "timeout", "error")
 
-_VERSION = re.compile(r"^(K?TAP) version (\d+)\s*$")
-_PLAN = re.compile(r"^1\.\.(\d+)\s*(?:#\s*(.*?))?\s*$")
-_RESULT = re.compile(r"^(not ok|ok)\b(?:\s+(\d+))?\s*(?:-\s+)?(.*?)\s*$")
-_BAIL = re.compile(r"^Bail out!\s*(.*?)\s*$", re.IGNORECASE)
-_TOTALS = re.compile(r"^#\s*Totals:\s*(.*?)\s*$")
+# Nesting deeper than this is not followed: the deeper lines stay
+# diagnostics and the stream gets a fatal problem.
+MAX_DEPTH = 16
+# Results kept in memory per parse (all levels together); past it results
+# are counted by outcome only, and that is a fatal problem.
+MAX_RESULTS = 250000
+# Diagnostics kept per result (the last ones: they say why it failed),
+# and stray text lines kept per stream.
+DIAG_KEEP = 64
+OTHER_KEEP = 100
+
+# Every line is right-stripped before these see it, so none needs a
+# trailing "\s*$" (which backtracks quadratically over trailing blanks).
+_VERSION = re.compile(r"(K?TAP) version (\d+)$")
+_PLAN = re.compile(r"1\.\.(\d+)\s*(?:#\s*(.*))?$", re.S)
+_RESULT = re.compile(r"(not ok|ok)\b(?:\s+(\d+))?\s*(?:-\s+)?(.*)", re.S)
+_BAIL = re.compile(r"Bail out!\s*(.*)", re.IGNORECASE | re.S)
+_TOTALS = re.compile(r"#\s*Totals:\s*(.*)", re.S)
 _TOTALS_ITEM = re.compile(r"(\w+):\s*(\d+)")
-_SUBTEST = re.compile(r"^#\s*Subtest:\s*(.*?)\s*$")
+_SUBTEST = re.compile(r"#\s*Subtest:\s*(.*)", re.S)
 # The kselftest runner announces each program with "# selftests: COLL: NAME"
 # in its own (unprefixed) output; lines its prefixer prints between a
 # result and the next announcement are late lines of that result.
-_RUNNER_ANNOUNCE = re.compile(r"^selftests: \S+: .+$")
+_RUNNER_ANNOUNCE = re.compile(r"selftests: \S+: .+$", re.S)
 # "-o N" (run_kselftest.sh) prints "overriding timeout to N" instead.
-_RUNNER_TIMEOUT = re.compile(r"^(?:timeout set to|overriding timeout to) "
-                             r"\d+\s*$")
+_RUNNER_TIMEOUT = re.compile(r"(?:timeout set to|overriding timeout to) "
+                             r"\d+$")
+# A "#" that may start a directive or note: at the start or after a blank.
+_MARK = re.compile(r"(?:^|(?<=\s))#")
+# The directive word after a mark: bounded, so trying every mark of a line
+# costs linear time in all.
+_DWORD = re.compile(r"\s*([A-Za-z]{1,8})(?![A-Za-z])(:?)")
 
 _DIRECTIVES = {
     "SKIP": "SKIP", "SKIPPED": "SKIP", "TODO": "TODO", "XFAIL": "XFAIL",
@@ -61,38 +87,43 @@ def _note(text):
 # kselftest's "# Totals:" has no timeout column: a timeout counts as fail.
 TOTALS_KEYS = ("pass", "fail", "xfail", "xpass", "skip", "error")
 
+_NO_DIAG = ()
 
-@dataclass
+
+def _outcome(ok, directive):
+    if directive is None:
+        return "pass" if ok else "fail"
+    if directive == "SKIP":
+        return "skip"
+    if directive == "TODO":
+        return "xpass" if ok else "xfail"
+    return directive.lower()
+
+
 class Result:
     """One "ok"/"not ok" line and what belongs to it."""
-    ok: bool
-    number: int | None
-    description: str
-    directive: str | None = None   # SKIP TODO XFAIL XPASS TIMEOUT ERROR
-    reason: str = ""               # text after the directive keyword
-    note: str = ""                 # text after an unknown " # " directive
-    diagnostics: list = field(default_factory=list)
-    children: "Document | None" = None
-    line: int = 0                  # 1-based line number in the stream
-    when: float | None = None      # arrival time, when the caller knows it
-    nested_entries: list = field(default_factory=list, repr=False)
+    __slots__ = ("ok", "number", "description", "directive", "reason",
+                 "note", "diagnostics", "children", "line", "when",
+                 "outcome")
 
-    @property
-    def outcome(self):
-        d = self.directive
-        if d == "SKIP":
-            return "skip"
-        if d == "TODO":
-            return "xpass" if self.ok else "xfail"
-        if d == "XFAIL":
-            return "xfail"
-        if d == "XPASS":
-            return "xpass"
-        if d == "TIMEOUT":
-            return "timeout"
-        if d == "ERROR":
-            return "error"
-        return "pass" if self.ok else "fail"
+    def __init__(self, ok, number, description, directive=None, reason="",
+                 note="", diagnostics=_NO_DIAG, children=None, line=0,
+                 when=None):
+        self.ok = ok
+        self.number = number
+        self.description = description
+        self.directive = directive     # SKIP TODO XFAIL XPASS TIMEOUT ERROR
+        self.reason = reason           # text after the directive keyword
+        self.note = note               # text after an unknown " # " note
+        self.diagnostics = diagnostics
+        self.children = children       # Document of a nested stream
+        self.line = line               # 1-based line number in the stream
+        self.when = when               # arrival time, when known
+        # "not ok N # SKIP" is still a skip; kselftest never prints it.
+        if directive is None:
+            self.outcome = "pass" if ok else "fail"
+        else:
+            self.outcome = _outcome(ok, directive)
 
     @property
     def name(self):
@@ -103,6 +134,10 @@ class Result:
         if self.reason:
             return self.reason
         return "test %s" % (self.number if self.number is not None else "?")
+
+    def __repr__(self):
+        return "Result(%r, %r, %r, %s)" % (self.ok, self.number,
+                                           self.description, self.outcome)
 
 
 @dataclass
@@ -119,26 +154,35 @@ class Document:
     diagnostics: list = field(default_factory=list)
     other_lines: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    # Results counted but not kept (MAX_RESULTS), by outcome.
+    dropped: dict = field(default_factory=dict)
 
     @property
     def structured(self):
         """True when the lines held any KTAP structure at all."""
         return bool(self.version or self.plan is not None or self.results
-                    or self.bail_out is not None or self.totals is not None)
+                    or self.dropped or self.bail_out is not None
+                    or self.totals is not None)
 
     @property
     def skipped_whole(self):
         return self.plan == 0 and self.plan_directive == "SKIP"
 
+    def result_count(self):
+        return len(self.results) + sum(self.dropped.values())
+
     def counts(self):
         c = dict.fromkeys(OUTCOMES, 0)
         for r in self.results:
             c[r.outcome] += 1
+        for o, n in self.dropped.items():
+            c[o] += n
         return c
 
     def kselftest_counts(self):
         """counts() in the terms of kselftest's "# Totals:" line."""
-        return totals_counts(r.outcome for r in self.results)
+        c = self.counts()
+        return totals_counts(o for o in OUTCOMES for _ in range(c[o]))
 
     def fatal(self):
         return [p for p in self.problems if p.kind == "fatal"]
@@ -156,36 +200,43 @@ class Document:
             yield path, r
 
 
-_HASH = re.compile(r"(?:^|\s)#(?:\s|$)")
-_WORD = re.compile(r"([A-Za-z]+)(?::|(?=\s)|$)\s*(.*?)\s*$")
+def _directive_at(text, pos):
+    """(DIRECTIVE, reason) when a directive word starts at text[pos:]
+    (after blanks), with or without a colon after it ("SKIP why",
+    "SKIP: why"), else None."""
+    m = _DWORD.match(text, pos)
+    if not m:
+        return None
+    key = _DIRECTIVES.get(m.group(1).upper())
+    if not key:
+        return None
+    end = m.end()
+    if not m.group(2) and end < len(text) and not text[end].isspace():
+        return None
+    return key, text[end:].strip()
 
 
 def _directive(text):
-    """(DIRECTIVE, reason) when text starts with a directive word, with or
-    without a colon after it ("SKIP why", "SKIP: why"), else None."""
-    m = _WORD.match(text.strip())
-    key = m and _DIRECTIVES.get(m.group(1).upper())
-    return (key, m.group(2)) if key else None
+    return _directive_at(text, 0)
 
 
 def _split_directive(rest):
     """Split "desc # DIRECTIVE reason" into (desc, directive, reason, note).
-    The directive is the last " # " followed by a directive word, so a
-    description holding " # " keeps it; without one, the text after the
-    first " # " is a note."""
-    marks = list(_HASH.finditer(rest))
-    for m in reversed(marks):
-        found = _directive(rest[m.end():])
-        if found:
-            return rest[:m.start()].strip(), found[0], found[1], ""
-    if not marks:
+    The directive is the last "#" (at the start or after a blank) followed
+    by a directive word ("# SKIP", "#SKIP"), so a description holding " # "
+    keeps it; without one, the text after the first " # " is a note."""
+    if "#" not in rest:
         return rest.strip(), None, "", ""
-    m = marks[0]
-    return rest[:m.start()].strip(), None, "", rest[m.end():].strip()
-
-
-def _indent(line):
-    return len(line) - len(line.lstrip(" \t"))
+    marks = [m.start() for m in _MARK.finditer(rest)]
+    for at in reversed(marks):
+        found = _directive_at(rest, at + 1)
+        if found:
+            return rest[:at].strip(), found[0], found[1], ""
+    for at in marks:
+        nxt = rest[at + 1:at + 2]
+        if not nxt or nxt.isspace():
+            return rest[:at].strip(), None, "", rest[at + 1:].strip()
+    return rest.strip(), None, "", ""
 
 
 def _unprefix(line):
@@ -195,173 +246,308 @@ def _unprefix(line):
     return line[1:]
 
 
-class _Parser:
-    def __init__(self, lines, times, first_line):
-        self.lines = lines
-        self.times = times
-        self.first = first_line
+def _starts_stream(text):
+    """A "#"-prefixed line that can open a nested stream: what
+    run_kselftest.sh's prefixer passes on first (a version or plan line,
+    or a KTAP "# Subtest:" header)."""
+    t = text.lstrip(" \t")
+    return bool(_VERSION.match(t) or _PLAN.match(t))
+
+
+class _Budget:
+    """What one parse may still keep, shared by all its streams."""
+    __slots__ = ("results", "too_deep")
+
+    def __init__(self):
+        self.results = MAX_RESULTS
+        self.too_deep = None    # first line nested past MAX_DEPTH
+
+
+def _keep_tail(lst, keep):
+    """Trim a list to its last `keep` items when it grew to twice that:
+    amortised O(1) per append."""
+    if len(lst) >= 2 * keep:
+        del lst[:-keep]
+
+
+class _Stream:
+    __slots__ = ("doc", "depth", "budget", "base", "diag", "diag_cut",
+                 "ind_child", "pre_child", "announced", "late", "late_diag",
+                 "count")
+
+    def __init__(self, depth, budget):
         self.doc = Document()
-        self.pending_diag = []      # diagnostics since the last result
-        self.pending_prefixed = []  # (lineno, text, time) "# "-nested lines
-        self.pending_indented = []  # (lineno, text, time) indented lines
-        self.announced = False      # saw "# selftests: ..." lines
-        self.late_target = None     # result that late lines belong to
+        self.depth = depth
+        self.budget = budget
+        self.base = None          # indentation of this stream's lines
+        self.diag = []            # diagnostics since the last result
+        self.diag_cut = 0
+        self.ind_child = None     # indented stream before the next result
+        self.pre_child = None     # "# "-prefixed stream before it
+        self.announced = False    # saw "# selftests: ..." lines
+        self.late = None          # (result, stream) late lines go to
+        self.late_diag = []
+        self.count = 0            # results seen, kept or not
 
-    def run(self):
+    def _add_diag(self, text):
+        d = self.diag
+        d.append(text)
+        if len(d) >= 2 * DIAG_KEEP:
+            self.diag_cut += len(d) - DIAG_KEEP
+            del d[:-DIAG_KEEP]
+
+    def _take_diag(self):
+        d = self.diag
+        if not d:
+            return _NO_DIAG
+        if len(d) > DIAG_KEEP:
+            self.diag_cut += len(d) - DIAG_KEEP
+            del d[:-DIAG_KEEP]
+        if self.diag_cut:
+            d.insert(0, "[desctest: %d earlier diagnostic line(s) not kept; "
+                     "see the raw stdout file]" % self.diag_cut)
+            self.diag_cut = 0
+        self.diag = []
+        return d
+
+    def _child(self, lineno):
+        """A new nested stream, or None past MAX_DEPTH."""
+        if self.depth + 1 >= MAX_DEPTH:
+            if self.budget.too_deep is None:
+                self.budget.too_deep = lineno
+            return None
+        return _Stream(self.depth + 1, self.budget)
+
+    def feed(self, lineno, line, when):
+        """One right-stripped, non-empty line."""
         doc = self.doc
-        base = None
-        for i, raw in enumerate(self.lines):
-            lineno = self.first + i
-            when = self.times[i] if self.times else None
-            line = raw.rstrip("\r\n")
-            if not line.strip():
-                continue
-            if doc.bail_out is not None:
+        if doc.bail_out is not None:
+            if len(doc.other_lines) < OTHER_KEEP:
                 doc.other_lines.append(line)
-                continue
-            ind = _indent(line)
-            if base is None:
-                base = ind
-            if ind > base:
-                self.pending_indented.append((lineno, line, when))
-                self.pending_diag.append(line.strip())
-                continue
-            text = line.strip()
-            self._line(lineno, text, when)
-        self._finish()
-        return doc
-
-    def _line(self, lineno, text, when):
-        doc = self.doc
-        m = _VERSION.match(text)
-        if m:
-            if doc.version is None and not doc.results:
-                doc.version = "%s %s" % (m.group(1), m.group(2))
-            else:
-                doc.problems.append(_note("line %d: stray version line %r"
-                                          % (lineno, text)))
             return
-        m = _PLAN.match(text)
-        if m:
-            if doc.plan is not None:
-                doc.problems.append(_note("line %d: second plan line %r"
-                                          % (lineno, text)))
+        c = line[0]
+        if c == " " or c == "\t":
+            text = line.lstrip(" \t")
+            ind = len(line) - len(text)
+            base = self.base
+            if base is not None and ind > base:
+                child = self.ind_child
+                if child is None:
+                    child = self.ind_child = self._child(lineno)
+                if child is not None:
+                    child.feed(lineno, line, when)
+                self._add_diag(text)
                 return
-            doc.plan = int(m.group(1))
-            if m.group(2):
-                found = _directive(m.group(2))
-                if found:
-                    doc.plan_directive, doc.plan_reason = found
+        else:
+            text = line
+            ind = 0
+        c = text[0]
+        if c == "#":
+            self._hash_line(lineno, text, when)
+            return
+        if c == "o" or c == "n":
+            m = _RESULT.match(text)
+            if m:
+                if self.base is None:
+                    self.base = ind
+                self._result(lineno, m, when)
+                return
+        elif c == "1":
+            m = _PLAN.match(text)
+            if m:
+                if self.base is None:
+                    self.base = ind
+                self._plan(lineno, text, m)
+                return
+        elif c == "T" or c == "K":
+            m = _VERSION.match(text)
+            if m:
+                if self.base is None:
+                    self.base = ind
+                if doc.version is None and not self.count:
+                    doc.version = "%s %s" % (m.group(1), m.group(2))
                 else:
-                    doc.plan_reason = m.group(2)
+                    doc.problems.append(_note("line %d: stray version line "
+                                              "%r" % (lineno, text)))
+                return
+        elif c == "B" or c == "b":
+            m = _BAIL.match(text)
+            if m:
+                doc.bail_out = m.group(1)
+                return
+        if len(doc.other_lines) < OTHER_KEEP:
+            doc.other_lines.append(text)
+        self._add_diag(text)
+
+    def _plan(self, lineno, text, m):
+        doc = self.doc
+        if doc.plan is not None:
+            doc.problems.append(_note("line %d: second plan line %r"
+                                      % (lineno, text)))
             return
-        m = _RESULT.match(text)
-        if m:
-            self._result(lineno, m, when)
-            return
-        m = _BAIL.match(text)
-        if m:
-            doc.bail_out = m.group(1)
-            return
-        m = _TOTALS.match(text)
-        if m:
-            totals = {k: int(v) for k, v in _TOTALS_ITEM.findall(m.group(1))}
-            if doc.totals is not None:
-                doc.problems.append(Problem(
-                    "second # Totals line (line %d): %r" % (lineno, text)))
-            elif not totals:
-                doc.problems.append(Problem(
-                    "# Totals line (line %d) holds no counts: %r; want "
-                    "pass:N fail:N ..." % (lineno, text)))
+        doc.plan = int(m.group(1))
+        if m.group(2):
+            found = _directive(m.group(2))
+            if found:
+                doc.plan_directive, doc.plan_reason = found
             else:
-                doc.totals = totals
-            return
-        if text.startswith("#"):
-            inner = _unprefix(text)
+                doc.plan_reason = m.group(2)
+
+    def _hash_line(self, lineno, text, when):
+        doc = self.doc
+        head = text[:16]
+        if "Totals:" in head:
+            m = _TOTALS.match(text)
+            if m:
+                self._totals(lineno, text, m)
+                return
+        if "Subtest:" in head and doc.subtest_name is None and \
+                not self.count:
             m = _SUBTEST.match(text)
-            if m and doc.subtest_name is None and not doc.results:
+            if m:
                 doc.subtest_name = m.group(1)
                 return
-            if _RUNNER_ANNOUNCE.match(inner) or _RUNNER_TIMEOUT.match(inner):
-                self._flush_late()
-                self.announced = True
-                self.pending_diag.append(inner)
-                return
-            self.pending_prefixed.append((lineno, inner, when))
-            self.pending_diag.append(inner.lstrip())
+        inner = _unprefix(text)
+        if (inner.startswith("selftests: ") and _RUNNER_ANNOUNCE.match(inner)) \
+                or (inner.startswith(("timeout set to", "overriding timeout"))
+                    and _RUNNER_TIMEOUT.match(inner)):
+            self._flush_late()
+            self.announced = True
+            self._add_diag(inner)
             return
-        doc.other_lines.append(text)
-        self.pending_diag.append(text)
+        if not inner:
+            self._add_diag(inner)
+            return
+        late = self.late
+        if late is not None:
+            stream = late[1]
+            if stream is None and _starts_stream(inner):
+                stream = self._child(lineno)
+                self.late = (late[0], stream)
+            if stream is not None:
+                stream.feed(lineno, inner, when)
+            self.late_diag.append(inner.lstrip())
+            _keep_tail(self.late_diag, DIAG_KEEP)
+            return
+        child = self.pre_child
+        if child is None and _starts_stream(inner):
+            child = self.pre_child = self._child(lineno)
+        if child is not None:
+            child.feed(lineno, inner, when)
+        self._add_diag(inner.lstrip())
 
-    def _child(self, entries, prefixed):
-        if not entries:
+    def _totals(self, lineno, text, m):
+        doc = self.doc
+        totals = {k: int(v) for k, v in _TOTALS_ITEM.findall(m.group(1))}
+        if doc.totals is not None:
+            doc.problems.append(Problem(
+                "second # Totals line (line %d): %r" % (lineno, text)))
+        elif not totals:
+            doc.problems.append(Problem(
+                "# Totals line (line %d) holds no counts: %r; want "
+                "pass:N fail:N ..." % (lineno, text)))
+        else:
+            doc.totals = totals
+
+    @staticmethod
+    def _close(stream):
+        if stream is None:
             return None
-        lines = [t for _, t, _ in entries]
-        times = [w for _, _, w in entries]
-        if not prefixed:
-            cut = min(_indent(t) for t in lines)
-            lines = [t[cut:] for t in lines]
-        child = _Parser(lines, times, entries[0][0]).run()
+        child = stream.finish()
         return child if child.structured else None
 
     def _result(self, lineno, m, when):
         doc = self.doc
-        desc, directive, reason, note = _split_directive(m.group(3))
-        r = Result(ok=m.group(1) == "ok",
-                   number=int(m.group(2)) if m.group(2) else None,
-                   description=desc, directive=directive, reason=reason,
-                   note=note, line=lineno, when=when)
-        # "not ok N # SKIP" is still a skip; kselftest never prints it.
-        child = self._child(self.pending_indented, False)
-        r.nested_entries = []
-        if child is None:
-            child = self._child(self.pending_prefixed, True)
-            r.nested_entries = self.pending_prefixed
-        r.children = child
-        r.diagnostics = self.pending_diag
-        self.pending_diag = []
-        self.pending_indented = []
-        self.pending_prefixed = []
-        expect = len(doc.results) + 1
-        if r.number is not None and r.number != expect:
+        if self.late is not None:
+            self._flush_late()
+        desc, num, rest = m.group(3, 2, 3)
+        directive, reason, note = None, "", ""
+        if "#" in rest:
+            desc, directive, reason, note = _split_directive(rest)
+        number = int(num) if num else None
+        children = late_stream = None
+        pre = self.pre_child
+        if self.ind_child is not None or pre is not None:
+            children = self._close(self.ind_child)
+            self.ind_child = self.pre_child = None
+            if children is None:
+                if self.announced:
+                    late_stream = pre     # may still get late lines
+                else:
+                    children = self._close(pre)
+        self.count += 1
+        if number is not None and number != self.count:
             doc.problems.append(_note("line %d: result numbered %d, "
                                       "expected %d"
-                                      % (lineno, r.number, expect)))
-        doc.results.append(r)
-        self.late_target = r if self.announced else None
+                                      % (lineno, number, self.count)))
+        r = Result(m.group(1) == "ok", number, desc, directive, reason,
+                   note, self._take_diag() if self.diag else _NO_DIAG,
+                   children, lineno, when)
+        budget = self.budget
+        if budget.results > 0:
+            budget.results -= 1
+            doc.results.append(r)
+        else:
+            doc.dropped[r.outcome] = doc.dropped.get(r.outcome, 0) + 1
+        if self.announced:
+            self.late = (r, late_stream)
+            self.late_diag = []
 
     def _flush_late(self):
         """Lines the prefixer printed after the previous result belong to
-        that result; re-parse its nested stream with them added."""
-        r = self.late_target
-        self.late_target = None
-        if r is None or not self.pending_prefixed:
+        that result's nested stream."""
+        late = self.late
+        self.late = None
+        if late is None:
             return
-        entries = r.nested_entries + self.pending_prefixed
-        r.children = self._child(entries, True)
-        r.nested_entries = entries
-        r.diagnostics.extend(self.pending_diag)
-        self.pending_prefixed = []
-        self.pending_diag = []
+        r, stream = late
+        if r.children is None:
+            r.children = self._close(stream)
+        if self.late_diag:
+            if r.diagnostics is _NO_DIAG:
+                r.diagnostics = []
+            r.diagnostics.extend(self.late_diag)
+            _keep_tail(r.diagnostics, DIAG_KEEP)
+            self.late_diag = []
 
-    def _finish(self):
+    def finish(self):
         doc = self.doc
-        if self.late_target is not None:
-            self._flush_late()
-        if self.pending_indented:
+        self._flush_late()
+        if self.ind_child is not None:
             # Indented lines with no parent result after them: a subtest
             # cut off before its parent reported.
-            child = self._child(self.pending_indented, False)
+            child = self._close(self.ind_child)
             if child is not None:
                 doc.problems.append(Problem(
                     "indented subtest output at line %d has no parent "
-                    "result line" % self.pending_indented[0][0]))
-        doc.diagnostics.extend(self.pending_diag)
+                    "result line" % self._first_line(child)))
+        self.ind_child = self.pre_child = None
+        doc.diagnostics.extend(self._take_diag())
         self._check()
+        return doc
+
+    @staticmethod
+    def _first_line(child):
+        for _, r in child.walk():
+            return r.line
+        return 0
 
     def _check(self):
         doc = self.doc
-        n = len(doc.results)
+        n = self.count
+        if self.depth == 0:
+            if self.budget.too_deep is not None:
+                doc.problems.append(Problem(
+                    "KTAP nested deeper than %d levels (line %d); the "
+                    "deeper lines are kept as diagnostics only"
+                    % (MAX_DEPTH, self.budget.too_deep)))
+            dropped = self._dropped_all()
+            if dropped:
+                doc.problems.append(Problem(
+                    "more than %d results: %d more counted but not kept "
+                    "(%s); the raw stdout file has them all"
+                    % (MAX_RESULTS, sum(dropped.values()), ", ".join(
+                        "%s:%d" % kv for kv in sorted(dropped.items())))))
         if doc.bail_out is not None:
             doc.problems.append(Problem("Bail out!%s" % (
                 " " + doc.bail_out if doc.bail_out else "")))
@@ -384,6 +570,41 @@ class _Parser:
                         "# Totals says %s:%d but %d counted"
                         % (key, doc.totals[key], counted[key])))
 
+    def _dropped_all(self):
+        """Dropped results of this stream and every stream under it."""
+        total = {}
+        stack = [self.doc]
+        while stack:
+            d = stack.pop()
+            for o, n in d.dropped.items():
+                total[o] = total.get(o, 0) + n
+            stack.extend(r.children for r in d.results
+                         if r.children is not None and
+                         (r.children.dropped or r.children.results))
+        return total
+
+
+class Parser:
+    """Incremental parse: feed(line, when) as lines arrive, then finish()
+    for the Document. Work per line is bounded by its length times its
+    nesting depth (at most MAX_DEPTH)."""
+
+    def __init__(self):
+        self.lineno = 0
+        self.top = _Stream(0, _Budget())
+        self.doc = None
+
+    def feed(self, line, when=None):
+        self.lineno += 1
+        line = line.rstrip()
+        if line:
+            self.top.feed(self.lineno, line, when)
+
+    def finish(self):
+        if self.doc is None:
+            self.doc = self.top.finish()
+        return self.doc
+
 
 def totals_counts(outcomes):
     """Counts of outcomes in "# Totals:" terms (TOTALS_KEYS): the one
@@ -394,15 +615,23 @@ def totals_counts(outcomes):
     return c
 
 
+_LEAD = re.compile(r"[\s#]*")
+
+
 def structural(line):
     """True for a line that shapes a KTAP stream at any nesting depth (a
     result, plan, header, Totals, Bail out!, Subtest), as opposed to a
     diagnostic or stray text."""
     text = line.strip()
-    while text.startswith("#"):
-        if _TOTALS.match(text) or _SUBTEST.match(text):
+    if text.startswith("#"):
+        # "# # Totals:" at any depth: the last "#" before the word.
+        lead = _LEAD.match(text).end()
+        hashes = text.rfind("#", 0, lead)
+        if hashes >= 0 and (_TOTALS.match(text, hashes) or
+                            _SUBTEST.match(text, hashes)):
             return True
-        text = text[1:].strip()
+        text = text[lead:]
+    text = text.rstrip()
     return bool(_RESULT.match(text) or _PLAN.match(text) or
                 _VERSION.match(text) or _BAIL.match(text))
 
@@ -410,10 +639,18 @@ def structural(line):
 def parse(lines, times=None):
     """Parse an iterable of lines (str) into a Document. times, when given,
     is a parallel list of arrival times for the lines."""
-    lines = list(lines)
-    if times is not None and len(times) != len(lines):
-        raise ValueError("times must be parallel to lines")
-    return _Parser(lines, times, 1).run()
+    if times is not None:
+        lines = list(lines)
+        if len(times) != len(lines):
+            raise ValueError("times must be parallel to lines")
+    p = Parser()
+    if times is None:
+        for line in lines:
+            p.feed(line)
+    else:
+        for line, when in zip(lines, times):
+            p.feed(line, when)
+    return p.finish()
 
 
 def parse_text(text):

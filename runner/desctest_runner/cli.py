@@ -30,10 +30,10 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _parser():
-    p = _Parser(prog="desctest_runner", description="desctest KTAP runner")
-    sub = p.add_subparsers(dest="cmd", required=True)
-    r = sub.add_parser("run", help="run the built programs")
+def add_run(sub):
+    r = sub.add_parser("run", help="run the built programs",
+                       description="Run every program in OUTPUT/"
+                       "kselftest-list.txt; results under --results.")
     r.add_argument("--output", required=True,
                    help="build directory holding kselftest-list.txt")
     r.add_argument("--settings", required=True,
@@ -49,15 +49,46 @@ def _parser():
                    "under OUTPUT (kvm/dt_regs) "
                    "matches (repeatable)")
     r.add_argument("--label", default="", help="name for this run")
-    c = sub.add_parser("import-console", help="file a VM console log")
+    r.set_defaults(func=cmd_run)
+
+
+def add_import_console(sub):
+    c = sub.add_parser("import-console", help="file a VM console log",
+                       description="File a VM's console log (DESCTEST- "
+                       "framing) like a local run.")
     c.add_argument("--results", required=True, help="results root")
     c.add_argument("--label", required=True, help="name for this run")
     c.add_argument("--ksrc", default="", help="kernel tree tested")
-    c.add_argument("--bisect", action="store_true")
+    c.add_argument("--bisect", action="store_true",
+                   help="exit 0 good, 1 bad, 125 untestable (git bisect run)")
     c.add_argument("console", help="console log with DESCTEST- framing")
-    m = sub.add_parser("compare", help="compare two runs")
+    c.set_defaults(func=cmd_import)
+
+
+def add_compare(sub):
+    m = sub.add_parser("compare", help="compare two runs",
+                       description="What changed from run A to run B; "
+                       "exit 1 when a test regressed or vanished.")
     m.add_argument("a", help="older results dir or results.json")
     m.add_argument("b", help="newer results dir or results.json")
+    m.add_argument("--allow-removed", action="store_true",
+                   help="tests or programs missing from B are not a "
+                   "regression")
+    m.set_defaults(func=cmd_compare)
+
+
+# One function per subcommand adds its parser: a new command is one more
+# module and one more line here.
+SUBCOMMANDS = [add_run, add_import_console, add_compare]
+
+
+def _parser():
+    p = _Parser(prog="desctest",
+                description="desctest: run the suite's KTAP programs "
+                "under pytest and file their results")
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
+    for add in SUBCOMMANDS:
+        add(sub)
     return p
 
 
@@ -73,10 +104,11 @@ def _meta(run_id, label, argv, mach):
 
 def _execute(source, run_dir, root, run_id, bisect, reporter):
     """pytest over the source, then the final files and the exit status."""
+    plug = None
     try:
         plug = plugin.run_pytest(source)
         outcomes = plug.outcomes
-        if plug.pytest_exit == plugin.pytest.ExitCode.INTERRUPTED:
+        if plug.ctrl_c:
             # Ctrl-C after the programs ran, while pytest replayed their
             # results: pytest swallowed it and said so in its exit code.
             source.interrupted = True
@@ -84,24 +116,56 @@ def _execute(source, run_dir, root, run_id, bisect, reporter):
     except KeyboardInterrupt:
         source.interrupted = True
         outcomes, engine_ok = {}, False
-    cases = source.all_cases()
-    for c in cases:
-        c.outcome = outcomes.get(c.id, c.outcome)
-    status = verdict.exit_status(cases, bisect=bisect,
-                                 interrupted=source.interrupted)
-    if not cases or (not engine_ok and not source.interrupted):
-        status = EXIT_UNTESTED if bisect else 1
-    data = source.snapshot(complete=engine_ok and not source.interrupted,
-                           outcomes=outcomes)
-    data["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    data["exit_status"] = status
-    if not engine_ok and not source.interrupted:
-        data["engine_error"] = "pytest exited %s" % getattr(
-            plug, "pytest_exit", "?")
-    results.write_all(run_dir, data)
-    results.point_latest(root, run_id)
-    reporter.summary(data, run_dir)
+    # From here on Ctrl-C waits for the files: they take moments.
+    with _deferred_sigint():
+        cases = source.all_cases()
+        for c in cases:
+            c.outcome = outcomes.get(c.id, c.outcome)
+        status = verdict.exit_status(cases, bisect=bisect,
+                                     interrupted=source.interrupted)
+        if not cases or (not engine_ok and not source.interrupted):
+            status = EXIT_UNTESTED if bisect else 1
+        data = source.snapshot(complete=engine_ok and not source.interrupted,
+                               outcomes=outcomes)
+        data["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        data["exit_status"] = status
+        if not engine_ok and not source.interrupted:
+            data["engine_error"] = _engine_error(plug)
+        results.write_all(run_dir, data)
+        results.point_latest(root, run_id)
+        reporter.summary(data, run_dir)
     return status
+
+
+def _engine_error(plug):
+    if plug is None:
+        return "pytest did not run"
+    if plug.collect_errors:
+        return "pytest exited %s: %d error(s) while collecting the " \
+            "programs' results (see stderr)" % (plug.pytest_exit,
+                                                plug.collect_errors)
+    return "pytest exited %s" % plug.pytest_exit
+
+
+class _deferred_sigint:
+    """Ctrl-C is noted, not raised, for a block (writing the final
+    files): the run is filed either way."""
+
+    def __enter__(self):
+        self.hit = False
+        try:
+            self.old = signal.signal(signal.SIGINT, self._hit)
+        except ValueError:          # not the main thread
+            self.old = None
+        return self
+
+    def _hit(self, signum, frame):
+        self.hit = True
+
+    def __exit__(self, *exc):
+        if self.old is not None:
+            signal.signal(signal.SIGINT, self.old)
+        return False
 
 
 def cmd_run(a):
@@ -152,18 +216,19 @@ def cmd_import(a):
     return _execute(source, run_dir, a.results, run_id, a.bisect, reporter)
 
 
+def cmd_compare(a):
+    try:
+        return compare.main(a.a, a.b, sys.stdout,
+                            allow_removed=a.allow_removed)
+    except ValueError as e:
+        raise InputError(str(e)) from None
+
+
 def _dispatch(argv):
     a = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _sigterm)
     signal.signal(signal.SIGHUP, _sigterm)
-    if a.cmd == "run":
-        return cmd_run(a)
-    if a.cmd == "import-console":
-        return cmd_import(a)
-    try:
-        return compare.main(a.a, a.b, sys.stdout)
-    except ValueError as e:
-        raise InputError(str(e)) from None
+    return a.func(a)
 
 
 def _one_line(text):

@@ -1,9 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""compare A B: what changed between two runs, as a table."""
+"""compare A B: what changed between two runs, as a table.
 
-import sys
+compare_runs(a, b) gives the same as data (a Comparison) for other
+commands. The rules: a test whose outcome went from good to bad is a
+regression; a test (or a whole program) that ran in A and is missing from
+B is a regression too, unless removals are allowed; two runs that share no
+test cannot be compared (NothingInCommon)."""
 
 import re
+import sys
+from dataclasses import dataclass, field
 
 from . import results
 
@@ -33,8 +39,60 @@ def _key_maps(data):
     return by_id, by_num
 
 
+class NothingInCommon(ValueError):
+    """A and B share no test: comparing them would say nothing."""
+
+
+@dataclass
+class Comparison:
+    """What changed from run A to run B. Each list holds rows
+    (category, id, outcome in A, outcome in B, reason in B), sorted by id;
+    "-" stands for a test missing from that run."""
+    rows: list                      # every change, in table order
+    common: int                     # tests found in both runs
+    allow_removed: bool = False
+    regressions: list = field(default_factory=list)
+    fixes: list = field(default_factory=list)
+    appeared: list = field(default_factory=list)
+    disappeared: list = field(default_factory=list)
+    other: list = field(default_factory=list)   # newly skipped, changed
+
+    @property
+    def bad(self):
+        """The rows that make B worse than A: regressions, and tests that
+        vanished unless removals are allowed."""
+        return self.regressions + ([] if self.allow_removed
+                                   else self.disappeared)
+
+    @property
+    def exit_status(self):
+        return 1 if self.bad else 0
+
+
+def compare_runs(a, b, allow_removed=False):
+    """Compare two loaded results.json documents (results.load); raises
+    NothingInCommon when they share no test."""
+    rows, common = _classify(a, b)
+    if not common:
+        raise NothingInCommon(
+            "the runs share no test (A has %d, B has %d): nothing to "
+            "compare; pass two runs of the same programs"
+            % (len(a["tests"]), len(b["tests"])))
+    c = Comparison(rows=rows, common=common, allow_removed=allow_removed)
+    where = {"regression": c.regressions, "fixed": c.fixes,
+             "appeared": c.appeared, "disappeared": c.disappeared}
+    for r in rows:
+        where.get(r[0], c.other).append(r)
+    return c
+
+
 def classify(a, b):
     """Rows (category, id, outcome in A, outcome in B, reason in B)."""
+    return _classify(a, b)[0]
+
+
+def _classify(a, b):
+    """(rows, number of tests in both runs)."""
     a_id, a_num = _key_maps(a)
     b_id, b_num = _key_maps(b)
     pairs, only_a, only_b = [], dict(a_id), {}
@@ -77,7 +135,7 @@ def classify(a, b):
     order = ("regression", "fixed", "newly skipped", "changed", "appeared",
              "disappeared")
     rows.sort(key=lambda r: (order.index(r[0]), r[1]))
-    return rows
+    return rows, len(pairs)
 
 
 def table(rows):
@@ -93,10 +151,14 @@ def table(rows):
     return "\n".join(out)
 
 
-def main(path_a, path_b, out, warn=None):
+def main(path_a, path_b, out, warn=None, allow_removed=False):
+    """The compare command: the table on out, the exit status back
+    (0 no regression, 1 regressions or vanished tests); ValueError for
+    unreadable runs and runs with nothing in common."""
     a = results.load(path_a)
     b = results.load(path_b)
-    rows = classify(a, b)
+    c = compare_runs(a, b, allow_removed)
+    rows = c.rows
     ma, mb = (d.get("machine") if isinstance(d.get("machine"), dict)
               else {} for d in (a, b))
     for tag, d, m in (("A", a, ma), ("B", b, mb)):
@@ -115,9 +177,11 @@ def main(path_a, path_b, out, warn=None):
         print("no differences in %d test(s)" % len(b["tests"]), file=out)
     else:
         print(table(rows), file=out)
-    n = sum(1 for r in rows if r[0] == "regression")
-    print("%d regression(s), %d fixed, %d other change(s)" % (
-        n, sum(1 for r in rows if r[0] == "fixed"),
-        sum(1 for r in rows if r[0] not in ("regression", "fixed"))),
-        file=out)
-    return 1 if n else 0
+    gone = len(c.disappeared)
+    print("%d regression(s), %d fixed, %d disappeared%s, %d other "
+          "change(s)" % (
+              len(c.regressions), len(c.fixes), gone,
+              "" if not gone else " (allowed by --allow-removed)"
+              if allow_removed else " (a regression; --allow-removed "
+              "accepts it)", len(c.appeared) + len(c.other)), file=out)
+    return c.exit_status

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from . import ktap, results
 
-# Past this many stdout lines only KTAP structure is kept in memory (the
-# raw file keeps everything): a program printing without end must not
-# take the runner down with it.
-KEEP_LINES = 100000
+# Of stdout only the parse (ktap.Parser, itself capped) and the last
+# TAIL_LINES lines stay in memory; the raw file keeps everything, so a
+# program printing without end cannot take the runner down with it.
+TAIL_LINES = 100
 KILL_GRACE_S = 2.0
 # One stdout line longer than this is cut in memory (the raw file keeps
 # it whole); of stderr only the last STDERR_KEEP bytes stay in memory.
@@ -51,16 +51,23 @@ class LineSplitter:
         return text
 
     def feed(self, data):
-        lines = []
-        start = 0
-        while True:
-            nl = data.find(b"\n", start)
-            if nl < 0:
-                self._add(data[start:])
-                return lines
-            self._add(data[start:nl])
-            lines.append(self._take())
-            start = nl + 1
+        parts = data.split(b"\n")
+        if len(parts) == 1:
+            self._add(data)
+            return []
+        self._add(parts[0])
+        lines = [self._take()]
+        last = parts.pop()
+        limit = self.max_line
+        for part in parts[1:]:
+            if len(part) > limit:
+                self._add(part)
+                lines.append(self._take())
+            else:
+                lines.append(part.decode("utf-8", "replace").rstrip("\r"))
+        if last:
+            self._add(last)
+        return lines
 
     def finish(self):
         """The last line when it had no newline, else None."""
@@ -106,24 +113,40 @@ class ProgramRun:
     started: float = 0.0
     duration_s: float = 0.0
     stdout_lines: list = field(default_factory=list)
-    stdout_times: list = field(default_factory=list)
+                              # local runs: the last TAIL_LINES lines
+    line_count: int = 0       # stdout lines seen (local runs)
     stderr_text: str = ""
     stdout_file: str = ""     # relative to the results directory
     stderr_file: str = ""
     error: str = ""
-    dropped_lines: int = 0    # diagnostics not kept in memory
     leftover: bool = False    # a process outside its group kept its pipes
     kernel_splats: list = field(default_factory=list)
                               # console: [(line, text)] of kernel reports
                               # (WARN, BUG, oops, lockup) while it ran
 
-    def add_line(self, text, stamp):
-        if len(self.stdout_lines) >= KEEP_LINES and not ktap.structural(text):
-            self.dropped_lines += 1
-            return
-        self.stdout_lines.append(text)
-        self.stdout_times.append(stamp)
+    parser: object = None     # ktap.Parser fed as lines arrive
 
+    def add_line(self, text, stamp):
+        self.line_count += 1
+        tail = self.stdout_lines
+        tail.append(text)
+        if len(tail) >= 2 * TAIL_LINES:
+            del tail[:-TAIL_LINES]
+        if self.parser is None:
+            self.parser = ktap.Parser()
+        self.parser.feed(text, stamp)
+
+    def document(self):
+        """The parsed stdout: the incremental parse of a local run, else
+        a parse of stdout_lines (a console block). Never raises."""
+        if self.parser is not None:
+            if len(self.stdout_lines) > TAIL_LINES:
+                del self.stdout_lines[:-TAIL_LINES]
+            return self.parser.finish()
+        return ktap.parse(self.stdout_lines)
+
+    def lines_seen(self):
+        return self.line_count or len(self.stdout_lines)
 
 
 def _is_i386_elf(path):
@@ -273,11 +296,6 @@ class Runner:
             last = lines.finish()
             if last is not None:
                 run.add_line(last, time.monotonic() - t0)
-            if run.dropped_lines:
-                run.stdout_lines.append(
-                    "# desctest: %d more diagnostic line(s) in the raw "
-                    "stdout file, not kept in memory" % run.dropped_lines)
-                run.stdout_times.append(time.monotonic() - t0)
             try:
                 rc = proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:

@@ -14,6 +14,10 @@ import sys
 import pytest
 
 PROGRAM_ITEM = "[program]"
+BULK_ITEM = "[results]"
+# Past this many results a program's results are one pytest item.
+BULK_ITEMS = 1000
+FAILING = ("fail", "timeout", "error", "xpass")
 PLUGIN_KEY = pytest.StashKey()
 
 
@@ -38,7 +42,7 @@ class CaseItem(pytest.Item):
     def _text(self):
         c = self.case
         return "\n".join(["%s: %s" % (c.outcome.upper(), c.reason or c.id)]
-                         + c.details)
+                         + list(c.details))
 
     def setup(self):
         if self.case.outcome == "error":
@@ -63,13 +67,45 @@ class CaseItem(pytest.Item):
         return self.path, None, self.case.id
 
 
+class BulkItem(pytest.Item):
+    """All the results of a program that printed more than BULK_ITEMS: one
+    pytest item for them (an item each would cost a few kB of memory and
+    about a millisecond apiece); it fails when any of them fails, and every
+    result still has its own entry in results.json and junit.xml."""
+
+    def __init__(self, *, cases, **kw):
+        super().__init__(**kw)
+        self.cases = cases
+
+    def runtest(self):
+        bad = [c for c in self.cases if c.outcome in FAILING]
+        if bad:
+            raise CaseFailure("%d of %d results failed: %s%s" % (
+                len(bad), len(self.cases),
+                ", ".join("%s (%s)" % (c.name, c.outcome) for c in bad[:10]),
+                " ..." if len(bad) > 10 else ""))
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, CaseFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, "%s (%d results)" % (self.name,
+                                                     len(self.cases))
+
+
 class ProgramNode(pytest.Collector):
     def __init__(self, *, cases, **kw):
         super().__init__(**kw)
         self.cases = cases
 
     def collect(self):
-        for c in self.cases:
+        cases = self.cases
+        if len(cases) > BULK_ITEMS + 1:
+            yield BulkItem.from_parent(self, name=BULK_ITEM, cases=cases[:-1])
+            cases = cases[-1:]
+        for c in cases:
             yield CaseItem.from_parent(self, name=c.name or PROGRAM_ITEM,
                                        case=c)
 
@@ -112,6 +148,14 @@ class DesctestPlugin:
     def __init__(self, source):
         self.source = source
         self.outcomes = {}     # case id -> outcome from pytest's report
+        self.ctrl_c = False    # pytest stopped for Ctrl-C (not for a
+                               # collection error, which it also calls
+                               # "interrupted")
+        self.collect_errors = 0
+
+    def pytest_keyboard_interrupt(self, excinfo):
+        if not isinstance(excinfo.value, pytest.Session.Interrupted):
+            self.ctrl_c = True
 
     def pytest_configure(self, config):
         config.stash[PLUGIN_KEY] = self
@@ -124,6 +168,7 @@ class DesctestPlugin:
     # With pytest's terminal reporter off, say engine trouble ourselves.
     def pytest_collectreport(self, report):
         if report.failed:
+            self.collect_errors += 1
             print("desctest: collecting %s failed:\n%s" % (
                 report.nodeid, report.longrepr), file=sys.stderr)
 

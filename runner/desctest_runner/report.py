@@ -7,7 +7,7 @@ import os
 import sys
 import threading
 
-from . import ktap, verdict
+from . import ktap, results, verdict
 
 COLOURS = {"pass": "32", "fail": "31", "timeout": "31", "error": "35",
            "xpass": "31", "skip": "33", "xfail": "36"}
@@ -148,7 +148,7 @@ class Reporter:
         print("desctest: " + ("  ".join(self.paint(o, "%s %d" % (o, c[o]))
                                         for o in c if c[o]) or "no tests"),
               file=w)
-        bad = [t for t in data["tests"] if t["outcome"] in verdict.FAILING]
+        bad = list(results.select(data["tests"], verdict.FAILING))
         for t in bad[:max_lines]:
             print("  %s %s: %s" % (self.paint(t["outcome"], "%-7s" % t[
                 "outcome"]), t["id"], t.get("reason") or ""), file=w)

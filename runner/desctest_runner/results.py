@@ -9,8 +9,9 @@ import json
 import os
 import re
 import secrets
+import threading
 import time
-import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape, quoteattr
 
 from . import ktap
 from .config import InputError, relative_name
@@ -39,12 +40,26 @@ def new_run_dir(root):
 
 
 def write_atomic(path, text):
-    tmp = "%s.tmp-%d" % (path, os.getpid())
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_atomic_chunks(path, (text,))
+
+
+def write_atomic_chunks(path, chunks):
+    """write_atomic for text made piece by piece (a large results.json or
+    junit.xml is never one string in memory)."""
+    tmp = "%s.tmp-%d-%d" % (path, os.getpid(), threading.get_ident())
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            for chunk in chunks:
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def write_new(path, text):
@@ -84,7 +99,16 @@ def point_latest(root, run_id):
     os.replace(tmp, link)
 
 
+def select(tests, outcomes):
+    """The tests whose outcome is in outcomes."""
+    if hasattr(tests, "select"):
+        return tests.select(outcomes)
+    return (t for t in tests if t["outcome"] in outcomes)
+
+
 def counts(tests):
+    if hasattr(tests, "counts"):
+        return tests.counts()
     c = dict.fromkeys(ktap.OUTCOMES, 0)
     for t in tests:
         c[t["outcome"]] += 1
@@ -99,9 +123,25 @@ def record(meta, programs, tests, complete):
     return data
 
 
+def json_chunks(data):
+    """results.json as text: the run's fields indented, then "tests" one
+    compact object a line (fast to write and to read for any number of
+    tests)."""
+    head = {k: v for k, v in data.items() if k != "tests"}
+    text = json.dumps(head, indent=1, sort_keys=False)
+    yield text[:-2] if head else "{"
+    yield ',\n "tests": [' if head else '\n "tests": ['
+    dumps = json.dumps
+    sep = "\n  "
+    for t in data["tests"]:
+        yield sep + dumps(t)
+        sep = ",\n  "
+    yield "\n ]\n}\n"
+
+
 def write_json(run_dir, data):
-    write_atomic(os.path.join(run_dir, "results.json"),
-                 json.dumps(data, indent=1, sort_keys=False) + "\n")
+    write_atomic_chunks(os.path.join(run_dir, "results.json"),
+                        json_chunks(data))
 
 
 def load(path):
@@ -114,6 +154,9 @@ def load(path):
     except FileNotFoundError:
         raise ValueError("%s not found; give a results directory (results/"
                          "<run>) or its results.json" % path) from None
+    except UnicodeDecodeError as e:
+        raise ValueError("%s: not UTF-8 text (byte %d); not a desctest "
+                         "results.json" % (path, e.start)) from None
     except (OSError, json.JSONDecodeError) as e:
         raise ValueError("%s: not a readable results.json (%s)"
                          % (path, e)) from None
@@ -151,35 +194,91 @@ def _x(text):
     return _NOT_XML.sub(lambda m: "\\x%02x" % ord(m.group()), str(text))
 
 
-def junit(data):
-    root = ET.Element("testsuites", name="desctest",
-                      tests=str(len(data["tests"])))
-    by_prog = {}
-    for t in data["tests"]:
-        by_prog.setdefault(t["program"], []).append(t)
-    for prog, tests in by_prog.items():
-        c = counts(tests)
-        suite = ET.SubElement(
-            root, "testsuite", name=_x(prog), tests=str(len(tests)),
-            failures=str(c["fail"] + c["timeout"] + c["xpass"]),
-            errors=str(c["error"]), skipped=str(c["skip"] + c["xfail"]))
-        for t in tests:
-            case = ET.SubElement(suite, "testcase", classname=_x(prog),
-                                 name=_x(t["name"] or "[program]"))
+# What needs escaping in an attribute or text: XML's specials, and what
+# XML 1.0 cannot carry at all.
+_XML_SPECIAL = re.compile("[&<>\"\t\n\r]|" + _NOT_XML.pattern)
+
+
+def _attr(text):
+    text = str(text)
+    if not _XML_SPECIAL.search(text):
+        return '"%s"' % text
+    return quoteattr(_x(text))
+
+
+def _text_node(text):
+    if not text or not _XML_SPECIAL.search(text):
+        return text
+    return escape(_x(text))
+
+
+def junit_chunks(data):
+    """junit.xml, one testsuite per program, written as it goes."""
+    tests = data["tests"]
+    order, per = [], {}
+    contiguous, last = True, None
+    for t in tests:
+        prog = t["program"]
+        if prog != last:
+            if prog in per:
+                contiguous = False
+            else:
+                per[prog] = []
+                order.append(prog)
+            last = prog
+        per[prog].append(t["outcome"])
+    yield "<?xml version='1.0' encoding='utf-8'?>\n"
+    yield '<testsuites name="desctest" tests="%d">\n' % sum(
+        len(v) for v in per.values())
+
+    def suites():
+        if contiguous:
+            group, last = [], None
+            for t in tests:
+                if t["program"] != last and group:
+                    yield last, group
+                    group = []
+                last = t["program"]
+                group.append(t)
+            if group:
+                yield last, group
+        else:
+            groups = {}
+            for t in tests:
+                groups.setdefault(t["program"], []).append(t)
+            yield from groups.items()
+
+    for prog, group in suites():
+        c = counts(group)
+        prog_attr = _attr(prog)
+        yield ('  <testsuite name=%s tests="%d" failures="%d" errors="%d" '
+               'skipped="%d">\n' % (
+                   prog_attr, len(group),
+                   c["fail"] + c["timeout"] + c["xpass"], c["error"],
+                   c["skip"] + c["xfail"]))
+        for t in group:
+            head = '    <testcase classname=%s name=%s' % (
+                prog_attr, _attr(t["name"] or "[program]"))
             if t.get("duration_s") is not None:
-                case.set("time", "%.3f" % t["duration_s"])
-            o, msg = t["outcome"], _x(t.get("reason") or t["outcome"])
-            text = _x("\n".join(t.get("details") or []))
-            if o in ("fail", "timeout", "xpass"):
-                el = ET.SubElement(case, "failure", message=msg, type=o)
-                el.text = text
-            elif o == "error":
-                el = ET.SubElement(case, "error", message=msg, type=o)
-                el.text = text
+                head += ' time="%.3f"' % t["duration_s"]
+            o = t["outcome"]
+            msg = _attr(t.get("reason") or o)
+            text = _text_node("\n".join(t.get("details") or ()))
+            if o in ("fail", "timeout", "xpass", "error"):
+                tag = "error" if o == "error" else "failure"
+                yield '%s>\n      <%s message=%s type="%s">%s</%s>\n' \
+                    '    </testcase>\n' % (head, tag, msg, o, text, tag)
             elif o in ("skip", "xfail"):
-                ET.SubElement(case, "skipped", message=msg, type=o)
-    ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+                yield '%s>\n      <skipped message=%s type="%s" />\n' \
+                    '    </testcase>\n' % (head, msg, o)
+            else:
+                yield head + " />\n"
+        yield "  </testsuite>\n"
+    yield "</testsuites>\n"
+
+
+def junit(data):
+    return "".join(junit_chunks(data))
 
 
 def summary_md(data):
@@ -204,15 +303,14 @@ def summary_md(data):
     out += ["", "| " + " | ".join(ktap.OUTCOMES) + " |",
             "|" + "---|" * len(ktap.OUTCOMES),
             "| " + " | ".join(str(c[o]) for o in ktap.OUTCOMES) + " |", ""]
-    bad = [t for t in data["tests"]
-           if t["outcome"] in ("fail", "timeout", "error", "xpass")]
+    bad = list(select(data["tests"], ("fail", "timeout", "error", "xpass")))
     if bad:
         out += ["## Failures", ""]
         for t in bad:
             out.append("- **%s** `%s`: %s" % (t["outcome"], t["id"],
                                               t.get("reason") or ""))
         out.append("")
-    skips = [t for t in data["tests"] if t["outcome"] in ("skip", "xfail")]
+    skips = list(select(data["tests"], ("skip", "xfail")))
     if skips:
         out += ["## Skipped and expected failures", ""]
         for t in skips:
@@ -235,5 +333,6 @@ def summary_md(data):
 
 def write_all(run_dir, data):
     write_json(run_dir, data)
-    write_atomic(os.path.join(run_dir, "junit.xml"), junit(data))
+    write_atomic_chunks(os.path.join(run_dir, "junit.xml"),
+                        junit_chunks(data))
     write_atomic(os.path.join(run_dir, "summary.md"), summary_md(data))

@@ -6,7 +6,8 @@ cases of each program and keep results.json up to date as they go."""
 import os
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 
 from . import execute, kernlog, ktap, results, verdict
 from .config import Program
@@ -36,6 +37,102 @@ def test_record(case, outcome=None):
     }
 
 
+class _Record:
+    """What results.json keeps of a parsed stream besides its cases."""
+    __slots__ = ("problems", "totals")
+
+    def __init__(self, problems, totals):
+        self.problems = problems
+        self.totals = totals
+
+
+class TestRecords:
+    """The "tests" of results.json, made as they are read: a run can hold
+    hundreds of thousands, and a dict each would not fit the memory a run
+    may take. Iterable any number of times; len() works."""
+
+    def __init__(self, groups, outcomes):
+        self.groups = groups
+        self.outcomes = outcomes
+
+    def __len__(self):
+        return sum(len(g) for g in self.groups)
+
+    def __iter__(self):
+        return self.select()
+
+    def select(self, outcomes=None):
+        """The records, only those whose outcome is in outcomes if given
+        (no record is made for the others)."""
+        get = self.outcomes.get
+        for cases in self.groups:
+            for c in cases:
+                o = get(c.id) or c.outcome
+                if outcomes is None or o in outcomes:
+                    yield test_record(c, o)
+
+    def counts(self):
+        c = dict.fromkeys(ktap.OUTCOMES, 0)
+        get = self.outcomes.get
+        for cases in self.groups:
+            for case in cases:
+                c[get(case.id) or case.outcome] += 1
+        return c
+
+
+def _crash_cases(run, exc):
+    """The runner failed on this program's output (a bug in the runner):
+    the program is an error with the exception in its reason."""
+    p = run.program.id
+    return [verdict.Case(id=p, program=p, name="", outcome="error",
+                         reason="desctest could not judge its output (%s: "
+                         "%s); the raw output is kept" % (
+                             type(exc).__name__, " ".join(str(exc).split())),
+                         duration_s=run.duration_s)]
+
+
+# The combined KTAP stream carries this many lines of a program's stdout;
+# past them only KTAP structure (results, plans...), and past
+# ktap.MAX_RESULTS more nothing: the raw file has it all.
+STREAM_LINES = 100000
+
+
+def _raw_lines(path, max_line=None):
+    """A raw stdout file line by line, as the runner read it, for the
+    combined stream (bounded: see STREAM_LINES)."""
+    max_line = max_line or execute.MAX_LINE
+    n = dropped = shown = 0
+    cut = None
+    try:
+        with open(path, "rb") as f:
+            for raw in f:
+                text = raw.rstrip(b"\n")
+                if len(text) > max_line:
+                    text = "%s [desctest: %d more byte(s) of this line in " \
+                        "the raw file]" % (execute._text(text[:max_line]),
+                                           len(text) - max_line)
+                else:
+                    text = execute._text(text)
+                n += 1
+                if n > STREAM_LINES:
+                    if not ktap.structural(text):
+                        dropped += 1
+                        continue
+                    shown += 1
+                    if shown > ktap.MAX_RESULTS:
+                        cut = n
+                        break
+                yield text
+    except OSError:
+        pass
+    if dropped:
+        yield "# desctest: %d more diagnostic line(s) in the raw stdout " \
+            "file, not shown here" % dropped
+    if cut:
+        yield "# desctest: its stdout from line %d on is in the raw stdout " \
+            "file only" % cut
+
+
 class _Source:
     def __init__(self, anchor, run_dir, meta, reporter):
         self.anchor = os.path.abspath(anchor)
@@ -46,31 +143,41 @@ class _Source:
         self.done = {}          # program id -> (ProgramRun, doc, [Case])
         self.order = []         # program ids in list order
         self.interrupted = False
+        self.closed = False     # nothing more is filed
 
-    def _finished(self, run, doc):
-        cases = verdict.program_cases(run, doc)
+    def _finished(self, run, doc, lines=None):
+        try:
+            cases = verdict.program_cases(run, doc)
+        except Exception as e:          # a runner bug: this program's
+            cases = _crash_cases(run, e)  # error, not the whole run's
+        # Only what the record needs stays: the results are in the cases.
+        run.parser = None
+        doc = _Record(doc.problems, doc.totals) if doc else None
         with self.lock:
+            if self.closed or run.program.id in self.done:
+                return cases
             self.done[run.program.id] = (run, doc, cases)
             # Results first: whatever happens to the reporter's streams,
             # the program is on disk.
             results.write_json(self.run_dir, self.snapshot(complete=False))
-            self.reporter.program_done(run.program.id, run.stdout_lines,
-                                       cases)
+            self.reporter.program_done(
+                run.program.id, run.stdout_lines if lines is None else lines,
+                cases)
         return cases
 
     def snapshot(self, complete, outcomes=None):
         outcomes = outcomes or {}
-        progs, tests = [], []
+        progs, groups = [], []
         for pid in self.order:
             if pid not in self.done:
                 continue
             run, doc, cases = self.done[pid]
-            final = [outcomes.get(c.id) or c.outcome for c in cases]
             rec = program_record(run, doc, cases[-1])
-            rec["outcome"] = final[-1]
+            rec["outcome"] = outcomes.get(cases[-1].id) or cases[-1].outcome
             progs.append(rec)
-            tests += [test_record(c, o) for c, o in zip(cases, final)]
-        data = results.record(self.meta, progs, tests, complete)
+            groups.append(cases)
+        data = results.record(self.meta, progs, TestRecords(groups, outcomes),
+                              complete)
         data["interrupted"] = self.interrupted
         return data
 
@@ -106,34 +213,78 @@ class LocalSource(_Source):
             # run goes on.
             run = execute.ProgramRun(prog, status="spawn-error",
                                      error="runner could not run it: %s" % e)
-        doc = ktap.parse(run.stdout_lines, run.stdout_times)
-        self._finished(run, doc)
+        try:
+            doc = run.document()
+        except Exception as e:          # the parser promises never to
+            doc = None                  # raise; if it does, one program
+            run.status = "spawn-error"  # is lost, not the run
+            run.error = "desctest could not parse its output (%s: %s)" % (
+                type(e).__name__, " ".join(str(e).split()))
+        lines = None
+        if run.stdout_file and run.line_count > len(run.stdout_lines):
+            lines = _raw_lines(os.path.join(self.run_dir, run.stdout_file))
+        self._finished(run, doc, lines)
 
     def produce(self):
         self.reporter.start(len(self.programs))
         ex = ThreadPoolExecutor(max_workers=self.jobs)
+        futs = [ex.submit(self._one, p) for p in self.programs]
         try:
-            futs = [ex.submit(self._one, p) for p in self.programs]
             for f in as_completed(futs):
                 f.result()
         except KeyboardInterrupt:
+            # Ctrl-C: stop every program now and file what finished; a
+            # second Ctrl-C stops waiting for the ones still winding down.
             self.interrupted = True
             self.runner.kill_all()
-            ex.shutdown(wait=True, cancel_futures=True)
+            for f in futs:
+                f.cancel()
+            deadline = time.monotonic() + WIND_DOWN_S
+            try:
+                while time.monotonic() < deadline and \
+                        not all(f.done() for f in futs):
+                    wait(futs, timeout=0.2)
+            except KeyboardInterrupt:
+                pass
         finally:
-            ex.shutdown(wait=True)
+            ex.shutdown(wait=not self.interrupted, cancel_futures=True)
         for prog in self.programs:
             if prog.id not in self.done:
                 run = execute.ProgramRun(prog, status="interrupted",
                                          error="not run: the run was "
                                          "interrupted (Ctrl-C)")
                 self._finished(run, ktap.parse([]))
+        with self.lock:
+            # A program still winding down files nothing from now on.
+            self.closed = True
         self.reporter.finish_stream(self.all_cases())
 
 
-_FRAME = re.compile(r"DESCTEST-(MACHINE|INFO|BEGIN|END|DONE)\b\s*(.*?)\s*$")
-_END = re.compile(r"^(\S+)\s+rc=(-?\d+)(?:\s+ms=(\d+))?")
+# The framing is whole lines that tests/vm/init.sh writes; the same words
+# inside a line (a program's diagnostic) are that program's output.
+_FRAME = re.compile(r"DESCTEST-(MACHINE|INFO|BEGIN|END|DONE)(?: (.*))?")
+_END = re.compile(r"(\S+) rc=(-?\d+)(?: ms=(\d+))?")
+
+
+def _frame(line):
+    """(kind, argument) when line is a framing line, else None."""
+    m = _FRAME.fullmatch(line.rstrip())
+    if not m:
+        return None
+    kind, arg = m.group(1), (m.group(2) or "").strip()
+    if kind == "DONE" and arg:
+        return None
+    if kind == "BEGIN" and (not arg or len(arg.split()) != 1):
+        return None
+    if kind == "END" and not _END.fullmatch(arg):
+        return None
+    if kind in ("MACHINE", "INFO") and not arg:
+        return None
+    return kind, arg
 CONSOLE_TAIL = 40
+# After Ctrl-C, how long the programs killed get to wind down (their read
+# loops notice within half a second).
+WIND_DOWN_S = 10.0
 
 
 class ConsoleSource(_Source):
@@ -158,11 +309,11 @@ class ConsoleSource(_Source):
                              text)
         blocks, cur = [], None
         for n, line in enumerate(lines, 1):
-            m = _FRAME.search(line)
-            kind = m.group(1) if m else None
+            frame = _frame(line)
+            kind, arg = frame if frame else (None, "")
             if kind == "MACHINE":
                 self.started = True
-                kv = m.group(2)
+                kv = arg
                 km = re.search(r"kernel=(\S+)", kv)
                 cm = re.search(r"cpu=(.*)$", kv)
                 if km:
@@ -170,14 +321,14 @@ class ConsoleSource(_Source):
                 if cm:
                     self.machine["cpu"] = cm.group(1).strip()
             elif kind == "INFO" and cur is None:
-                key, _, value = m.group(2).partition("=")
+                key, _, value = arg.partition("=")
                 self.info[key.strip()] = value.strip()
             elif kind == "BEGIN":
                 if cur is not None:
                     blocks.append(cur)
-                cur = {"id": m.group(2), "lines": [], "end": None, "at": n}
+                cur = {"id": arg, "lines": [], "end": None, "at": n}
             elif kind == "END" and cur is not None:
-                em = _END.match(m.group(2))
+                em = _END.fullmatch(arg)
                 if em and em.group(1) == cur["id"]:
                     cur["end"] = (int(em.group(2)), int(em.group(3) or 0))
                     blocks.append(cur)

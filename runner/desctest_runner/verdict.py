@@ -19,7 +19,7 @@ DETAIL_LINES = 30
 MISMATCH = "<-- MISMATCH"
 
 
-@dataclass
+@dataclass(slots=True)
 class Case:
     id: str
     program: str
@@ -32,46 +32,60 @@ class Case:
 
 
 def _tail(lines, n=DETAIL_LINES):
-    return list(lines[-n:])
+    return list(lines[-n:]) if lines else []
 
 
 def program_cases(run, doc=None):
     """Cases for one ProgramRun (see execute.py)."""
     pid = run.program.id
     if doc is None:
-        times = run.stdout_times
-        doc = ktap.parse(run.stdout_lines,
-                         times if len(times) == len(run.stdout_lines) else None)
+        doc = run.document()
     cases = []
-    names = set()
+    names = {}                # name -> last [N] suffix given after it
     prev = 0.0
+    bad_below = set()
+    _bad_subtrees(doc, bad_below)
     for path, r in doc.walk():
-        name = "/".join(p.replace("/", "\\/") for p in path)
-        base, k = name, 2
-        while name in names:
-            name = "%s [%d]" % (base, k)
-            k += 1
-        names.add(name)
+        if len(path) == 1 and "/" not in path[0]:
+            name = path[0]
+        else:
+            name = "/".join(p.replace("/", "\\/") for p in path)
+        if name in names:
+            # "x", "x [2]", "x [3]"...: the next free number per name, so
+            # a program repeating one name costs linear time.
+            base = name
+            k = names[base]
+            while name in names:
+                k += 1
+                name = "%s [%d]" % (base, k)
+            names[base] = k
+            names[name] = 1
+        else:
+            names[name] = 1
         outcome = r.outcome
-        details = _tail(r.diagnostics)
+        details = _tail(r.diagnostics) if r.diagnostics else ()
         kids = r.children
-        # A child stream is judged like the program's own: fatal problems
-        # fail the parent, notes (numbering, no plan) are only reported.
-        fatal = kids.fatal() if kids is not None else []
+        reason = r.reason
         if kids is not None:
-            details += ["nested KTAP: " + p for p in kids.problems]
-        if fatal and outcome == "pass":
-            outcome = "fail"
+            # A child stream is judged like the program's own: fatal
+            # problems fail the parent, notes (numbering, no plan) are
+            # only reported; so does a failing child under an "ok".
+            fatal = kids.fatal()
+            details = list(details) + ["nested KTAP: " + p
+                                       for p in kids.problems]
+            if outcome == "pass" and (fatal or id(r) in bad_below):
+                outcome = "fail"
+            if not reason and fatal:
+                reason = "bad nested KTAP stream: " + "; ".join(fatal)
         dur = None
         if r.when is not None and len(path) == 1:
             dur = round(max(0.0, r.when - prev), 3)
             prev = r.when
-        reason = r.reason
-        if not reason and fatal:
-            reason = "bad nested KTAP stream: " + "; ".join(fatal)
         reason = reason or r.note
         if not reason and outcome == "fail":
             reason = _fail_reason(r)
+            if r.ok:
+                reason = "ok over failing nested tests: " + reason
         cases.append(Case(id="%s::%s" % (pid, name), program=pid, name=name,
                           outcome=outcome, reason=reason,
                           details=details, number=r.number, duration_s=dur))
@@ -80,6 +94,29 @@ def program_cases(run, doc=None):
                       reason=reason, details=details,
                       duration_s=run.duration_s))
     return cases
+
+
+def _bad_subtrees(doc, out):
+    """Put in out the id() of every result with a failing result anywhere
+    under it; True when doc holds a failing result at any depth."""
+    any_bad = False
+    for r in doc.results:
+        below = r.children is not None and _bad_subtrees(r.children, out)
+        if below:
+            out.add(id(r))
+        if below or r.outcome in FAILING:
+            any_bad = True
+    return any_bad
+
+
+def _failing(doc):
+    """(name, result) of each failing result: the top-level ones that
+    fail, and those whose failure lies in their nested tests."""
+    below = set()
+    _bad_subtrees(doc, below)
+    return [r for r in doc.results
+            if r.outcome in FAILING or (r.outcome == "pass" and
+                                        id(r) in below)]
 
 
 def _fail_reason(r):
@@ -143,13 +180,13 @@ def _own_verdict(run, doc):
                         "process group holding its stdout/stderr open; "
                         "the program must reap what it starts"
                         % run.returncode), _output_tail(run)
-    failed = [r for r in doc.results if r.outcome in FAILING]
+    failed = _failing(doc)
     problems = list(doc.problems)
     rc = run.returncode
     if not doc.structured:
         what = ("empty stdout" if not run.stdout_lines else
                 "%d line(s) of stdout, none of them KTAP"
-                % len(run.stdout_lines))
+                % run.lines_seen())
         if rc == KSFT_SKIP:
             return "skip", "exit 4 (skip) with no KTAP output", _output_tail(run)
         return "fail", "no KTAP output (%s), exit %d" % (what, rc), \
@@ -168,6 +205,9 @@ def _own_verdict(run, doc):
     if rc == KSFT_PASS:
         if failed:
             first = failed[0]
+            if first.outcome == "pass":
+                return "fail", "exit 0 after ok %s over failing nested " \
+                    "test(s)" % first.name, details
             return "fail", "exit 0 after %s %s (%s)" % (
                 "not ok" if not first.ok else "ok", first.name,
                 first.outcome), details
@@ -200,16 +240,25 @@ def _skip_reason(run, doc):
     skips = [r for r in doc.results if r.outcome == "skip"]
     if skips and (skips[-1].reason or skips[-1].description):
         return skips[-1].reason or skips[-1].description
-    return _last_words(run, doc)
+    words = _last_words(run, doc, None)
+    if words is None:
+        return "exit 4 (skip) after %d result(s); it printed no reason" % (
+            doc.result_count())
+    return words
 
 
-def _last_words(run, doc):
-    for line in reversed(doc.diagnostics or run.stdout_lines or
-                         run.stderr_text.splitlines()):
-        line = line.strip().lstrip("#").strip()
-        if line and not line.startswith("Totals:"):
-            return line
-    return "(no output)"
+def _last_words(run, doc, none="(no output)"):
+    """The program's last diagnostic or non-KTAP line: never a result,
+    plan or Totals line."""
+    for lines in (doc.diagnostics, run.stdout_lines,
+                  run.stderr_text.splitlines()):
+        for line in reversed(lines):
+            if ktap.structural(line):
+                continue
+            line = line.strip().lstrip("#").strip()
+            if line and not line.startswith("Totals:"):
+                return line
+    return none
 
 
 def exit_status(cases, bisect=False, interrupted=False):

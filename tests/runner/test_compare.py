@@ -129,3 +129,52 @@ def test_renames_match_within_their_parent_only():
     assert [(r[0], r[1]) for r in rows] == [("newly skipped",
                                              "p::a\\/b/no vmx")]
     assert compare._parent("a\\/b/c") == "a\\/b"
+
+
+def test_vanished_tests_are_regressions(cli, tmp_path):
+    # A test, or a whole program, missing from B: bad unless allowed.
+    a = results(tmp_path, "a", {"p:a::one": "pass", "p:a": "pass",
+                                "p:b::x": "pass", "p:b": "pass"})
+    b = results(tmp_path, "b", {"p:a::one": "pass", "p:a": "pass"})
+    p = cli("compare", a, b)
+    assert p.returncode == 1, p.stdout
+    assert "0 regression(s), 0 fixed, 2 disappeared (a regression" in \
+        p.stdout
+    p = cli("compare", a, b, "--allow-removed")
+    assert p.returncode == 0, p.stdout
+    assert "2 disappeared (allowed by --allow-removed)" in p.stdout
+
+
+def test_comparison_as_data():
+    def data(o):
+        return {"tests": [{"id": k, "program": "p:a", "name": k[5:],
+                           "number": None, "outcome": v} for k, v in
+                          o.items()]}
+    c = compare.compare_runs(data(A), data(B))
+    assert [r[1] for r in c.regressions] == ["p:a::one"]
+    assert [r[1] for r in c.fixes] == ["p:a::two"]
+    assert [r[1] for r in c.appeared] == ["p:a::new"]
+    assert [r[1] for r in c.disappeared] == ["p:a::gone"]
+    assert [r[1] for r in c.bad] == ["p:a::one", "p:a::gone"]
+    assert c.common == 4 and c.exit_status == 1
+    c = compare.compare_runs(data(A), data(B), allow_removed=True)
+    assert [r[1] for r in c.bad] == ["p:a::one"]
+
+
+def test_runs_with_nothing_in_common_are_an_error(cli, tmp_path):
+    a = results(tmp_path, "a", {"p:a::one": "pass", "p:a": "pass"})
+    b = results(tmp_path, "b", {"p:z::one": "pass", "p:z": "pass"})
+    p = cli("compare", a, b, "--allow-removed")
+    assert p.returncode == 2, p.stdout
+    assert "share no test" in p.stderr and p.stderr.count("\n") == 1
+
+
+def test_results_not_utf8_names_the_file(cli, tmp_path):
+    a = results(tmp_path, "a", {"p:a": "pass"})
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "results.json").write_bytes(b'{"tests": ["caf\xe9"]}\n')
+    p = cli("compare", a, bad)
+    assert p.returncode == 2
+    assert str(bad / "results.json") in p.stderr and "not UTF-8" in p.stderr
+    assert p.stderr.count("\n") == 1

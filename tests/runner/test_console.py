@@ -149,3 +149,16 @@ def test_kernel_splat_fails_the_program_it_ran_under(cli, tmp_path):
     assert tests["kvm:warned::fine anyway"]["outcome"] == "pass"
     assert any("rcu_preempt self-detected stall" in d
                for d in tests["kvm:locked"]["details"])
+
+
+def test_framing_words_inside_a_line_are_program_output(cli, tmp_path):
+    # A program that prints the framing words in its diagnostics keeps
+    # its results: only the whole lines init.sh writes frame a program.
+    p, data = imp(cli, tmp_path, "markers.log")
+    assert p.returncode == 0, (p.stdout, p.stderr)
+    assert [x["id"] for x in data["programs"]] == ["desc:gdt/chatty"]
+    tests = {t["id"]: t["outcome"] for t in data["tests"]}
+    assert tests == {"desc:gdt/chatty::first": "pass",
+                     "desc:gdt/chatty::second": "pass",
+                     "desc:gdt/chatty": "pass"}
+    assert data["programs"][0]["duration_s"] == 0.009

@@ -18,3 +18,8 @@ $(RUNNER_FIXTURES)/%: $(TOP)/tests/runner/fixtures/progs/%.c
 runner_selftest: $(RUNNER_FIXTURE_BINS)
 	$(Q)DESCTEST_RUNNER_FIXTURES=$(RUNNER_FIXTURES) PYTHONDONTWRITEBYTECODE=1 \
 		$(PYTHON) -m pytest -q -p no:cacheprovider $(TOP)/tests/runner
+
+# make bench: the parser on 100,000-result streams (flat, "# "-nested,
+# late lines) and a whole run of one program printing 200,000 results.
+BENCH_CMDS += PYTHONPATH=$(TOP)/runner PYTHONDONTWRITEBYTECODE=1 \
+	$(PYTHON) -m desctest_runner.bench;

@@ -245,7 +245,10 @@ def main(argv=None):
     try:
         status = _dispatch(args)
     except UsageError as e:
-        print("desctest: %s; see --help" % _one_line(e), file=sys.stderr)
+        cmd = next((a for a in args if not a.startswith("-")), None)
+        known = cmd in _parser()._subparsers._group_actions[0].choices
+        print("desctest: %s; see 'desctest %s--help'" % (
+            _one_line(e), cmd + " " if known else ""), file=sys.stderr)
         return fail
     except InputError as e:
         print("desctest: %s" % _one_line(e), file=sys.stderr)

@@ -346,11 +346,23 @@ class _Stream:
             self._hash_line(lineno, text, when)
             return
         if c == "o" or c == "n":
+            # The common "ok N description" without a pattern; anything
+            # else ("ok - x", "ok\tN", "not ok") through _RESULT.
+            if text.startswith("ok "):
+                num, _, rest = text[3:].partition(" ")
+                if num.isdigit() and num.isascii() and (
+                        not rest or not (rest[0] == "-" or
+                                         rest[0].isspace())):
+                    if self.base is None:
+                        self.base = ind
+                    self._result(lineno, True, num, rest, when)
+                    return
             m = _RESULT.match(text)
             if m:
                 if self.base is None:
                     self.base = ind
-                self._result(lineno, m, when)
+                self._result(lineno, m.group(1) == "ok", m.group(2),
+                             m.group(3), when)
                 return
         elif c == "1":
             m = _PLAN.match(text)
@@ -456,11 +468,11 @@ class _Stream:
         child = stream.finish()
         return child if child.structured else None
 
-    def _result(self, lineno, m, when):
+    def _result(self, lineno, ok, num, rest, when):
         doc = self.doc
         if self.late is not None:
             self._flush_late()
-        desc, num, rest = m.group(3, 2, 3)
+        desc = rest
         directive, reason, note = None, "", ""
         if "#" in rest:
             desc, directive, reason, note = _split_directive(rest)
@@ -480,7 +492,7 @@ class _Stream:
             doc.problems.append(_note("line %d: result numbered %d, "
                                       "expected %d"
                                       % (lineno, number, self.count)))
-        r = Result(m.group(1) == "ok", number, desc, directive, reason,
+        r = Result(ok, number, desc, directive, reason,
                    note, self._take_diag() if self.diag else _NO_DIAG,
                    children, lineno, when)
         budget = self.budget
@@ -644,12 +656,19 @@ def parse(lines, times=None):
         if len(times) != len(lines):
             raise ValueError("times must be parallel to lines")
     p = Parser()
+    feed = p.top.feed
+    n = 0
     if times is None:
-        for line in lines:
-            p.feed(line)
+        for n, line in enumerate(lines, 1):
+            line = line.rstrip()
+            if line:
+                feed(n, line, None)
     else:
-        for line, when in zip(lines, times):
-            p.feed(line, when)
+        for n, (line, when) in enumerate(zip(lines, times), 1):
+            line = line.rstrip()
+            if line:
+                feed(n, line, when)
+    p.lineno = n
     return p.finish()
 
 

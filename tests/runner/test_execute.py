@@ -38,7 +38,9 @@ def test_program_started_during_kill_all_is_killed(tmp_path, make_output,
     assert run.returncode == -signal.SIGKILL
     child = tmp_path / "out" / "progs" / "hang.child-pid"
     if child.exists():
-        pid = int(child.read_text())
+        text = child.read_text().strip()
+    if child.exists() and text:
+        pid = int(text)
         try:
             os.kill(pid, 0)
             alive = open("/proc/%d/stat" % pid).read().split()[2] != "Z"

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """The KTAP parser on the formats kselftest programs and runners print."""
 
+import os
+
 from desctest_runner import ktap
 
 
@@ -279,3 +281,95 @@ def test_totals_counts_a_timeout_as_fail():
     assert d.problems == []
     assert d.kselftest_counts() == {"pass": 1, "fail": 1, "xfail": 0,
                                     "xpass": 0, "skip": 0, "error": 0}
+
+
+def test_hostile_lines_parse_in_one_pass():
+    # Padding and "#" groups that made backtracking patterns quadratic:
+    # the outcome is right and nothing is cut.
+    pad = " " * 65536
+    d = ktap.parse(["1..4", "ok 1 padded" + pad + "end",
+                    "ok 2 hashes" + " # x" * 16000,
+                    "not ok 3 trailing" + pad + "# SKIP" + pad,
+                    "ok 4 many" + " #SKIP" * 10000 + " # TODO later"])
+    assert d.problems == []
+    a, b, c, e = d.results
+    assert a.description == "padded" + pad + "end" and a.outcome == "pass"
+    assert b.description == "hashes" and b.note == " # ".join(["x"] * 16000)
+    assert c.outcome == "skip" and c.description == "trailing"
+    assert e.outcome == "xpass" and e.reason == "later"
+
+
+def test_deep_nesting_is_capped_never_raised():
+    lines = ["TAP version 13", "1..2"]
+    for depth in range(1, 500):
+        lines += ["# " * depth + "TAP version 13", "# " * depth + "1..1"]
+    lines += ["# " * 499 + "ok 1 innermost", "ok 1 prefixed"]
+    for depth in range(1, 500):
+        lines += ["    " * depth + "KTAP version 1", "    " * depth + "1..1"]
+    lines += ["    " * 499 + "ok 1 innermost", "ok 2 indented"]
+    d = ktap.parse(lines)
+    assert [r.description for r in d.results] == ["prefixed", "indented"]
+    deep = [p for p in d.fatal() if "nested deeper than" in p]
+    assert deep == ["KTAP nested deeper than %d levels (line %d); the "
+                    "deeper lines are kept as diagnostics only"
+                    % (ktap.MAX_DEPTH, 2 + 2 * (ktap.MAX_DEPTH - 1) + 1)]
+    # The levels under it have plans but no results: each is a nested
+    # stream that stopped mid-stream.
+    kid = d.results[0].children
+    assert kid is not None and kid.plan == 1 and kid.results == []
+
+
+def test_results_past_the_cap_are_counted_not_kept(monkeypatch):
+    monkeypatch.setattr(ktap, "MAX_RESULTS", 10)
+    d = ktap.parse(["1..25"] + ["ok %d t" % i for i in range(1, 21)] +
+                   ["not ok %d t" % i for i in range(21, 26)])
+    assert len(d.results) == 10
+    assert d.dropped == {"pass": 10, "fail": 5}
+    assert d.counts()["fail"] == 5 and d.result_count() == 25
+    assert d.fatal() == ["more than 10 results: 15 more counted but not "
+                         "kept (fail:5, pass:10); the raw stdout file has "
+                         "them all"]
+
+
+def test_diagnostics_that_read_like_results_stay_diagnostics():
+    d = parse("TAP version 13\n1..1\n# ok, probing\n"
+              "# not ok: slow path taken\nok 1 probe\n")
+    assert d.problems == []
+    [r] = d.results
+    assert r.children is None
+    assert r.diagnostics == ["ok, probing", "not ok: slow path taken"]
+    # The prefixer's nested stream still starts at its version line.
+    d = parse("TAP version 13\n1..1\n# selftests: x: y\n# TAP version 13\n"
+              "# 1..1\n# not ok 1 inner\nnot ok 1 selftests: x: y\n")
+    assert [c.description for c in d.results[0].children.results] == \
+        ["inner"]
+
+
+def test_indentation_is_learned_from_the_version_line():
+    d = parse("    banner, indented\nTAP version 13\n1..1\n"
+              "    KTAP version 1\n    1..2\n    ok 1 a\n    ok 2 b\n"
+              "ok 1 parent\n")
+    assert d.problems == []
+    assert [c.description for c in d.results[0].children.results] == \
+        ["a", "b"]
+
+
+def test_skip_directive_without_blank():
+    d = parse("1..2\nok 1 needs two CPUs #SKIP only one CPU online\n"
+              "ok 2 issue #42 is fixed\n")
+    a, b = d.results
+    assert a.outcome == "skip" and a.reason == "only one CPU online"
+    assert a.description == "needs two CPUs"
+    assert b.outcome == "pass" and b.description == "issue #42 is fixed"
+
+
+def test_incremental_parser_equals_parse():
+    text = open(__file__.replace("test_ktap.py", os.path.join(
+        "fixtures", "upstream", "x86-6.12-run_kselftest.txt"))).read()
+    p = ktap.Parser()
+    for line in text.splitlines():
+        p.feed(line)
+    a, b = p.finish(), ktap.parse_text(text)
+    assert [(x, r.outcome) for x, r in a.walk()] == \
+        [(x, r.outcome) for x, r in b.walk()]
+    assert a.problems == b.problems

@@ -32,6 +32,6 @@ make -C "$top" --no-print-directory all OUTPUT="$out" "$@" >&2 || {
 	echo "desctest: build failed; skipping this commit" >&2
 	exit 125
 }
-PYTHONPATH="$top/runner" exec "${PYTHON:-/usr/bin/python3}" -m desctest_runner \
-	run --bisect --output "$out" --settings "$top/configs/settings" \
+# ./desctest finds a Python with pytest ($PYTHON if set), 125 if none.
+exec "$top/desctest" run --bisect --output "$out" --settings "$top/configs/settings" \
 	--results "${RESULTS:-$top/results}" ${KSRC:+--ksrc "$KSRC"} ${RUN_ARGS:-}

@@ -406,28 +406,22 @@ class _Stream:
                 doc.plan_reason = m.group(2)
 
     def _hash_line(self, lineno, text, when):
-        doc = self.doc
-        head = text[:16]
-        if "Totals:" in head:
-            m = _TOTALS.match(text)
-            if m:
-                self._totals(lineno, text, m)
-                return
-        if "Subtest:" in head and doc.subtest_name is None and \
-                not self.count:
-            m = _SUBTEST.match(text)
-            if m:
-                doc.subtest_name = m.group(1)
-                return
-        inner = _unprefix(text)
-        if (inner.startswith("selftests: ") and _RUNNER_ANNOUNCE.match(inner)) \
-                or (inner.startswith(("timeout set to", "overriding timeout"))
-                    and _RUNNER_TIMEOUT.match(inner)):
-            self._flush_late()
-            self.announced = True
+        inner = text[2:] if text[1:2] == " " else text[1:]
+        c = inner[:1]
+        if c == "#" or c == "n" or (c == "o" and inner[1:2] == "k"):
+            pass      # a nested result or diagnostic: the common case
+        elif not inner:
             self._add_diag(inner)
             return
-        if not inner:
+        elif self._special(lineno, text, inner):
+            return
+        elif (c == "s" and inner.startswith("selftests: ") and
+              _RUNNER_ANNOUNCE.match(inner)) or (
+                  (c == "t" or c == "o") and
+                  inner.startswith(("timeout set to", "overriding timeout"))
+                  and _RUNNER_TIMEOUT.match(inner)):
+            self._flush_late()
+            self.announced = True
             self._add_diag(inner)
             return
         late = self.late
@@ -447,6 +441,22 @@ class _Stream:
         if child is not None:
             child.feed(lineno, inner, when)
         self._add_diag(inner.lstrip())
+
+    def _special(self, lineno, text, inner):
+        """A "# Totals:" or "# Subtest:" line of this stream: handled."""
+        doc = self.doc
+        if inner.startswith("Totals:") or "Totals:" in text[:16]:
+            m = _TOTALS.match(text)
+            if m:
+                self._totals(lineno, text, m)
+                return True
+        if (inner.startswith("Subtest:") or "Subtest:" in text[:16]) and \
+                doc.subtest_name is None and not self.count:
+            m = _SUBTEST.match(text)
+            if m:
+                doc.subtest_name = m.group(1)
+                return True
+        return False
 
     def _totals(self, lineno, text, m):
         doc = self.doc

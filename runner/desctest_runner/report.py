@@ -3,6 +3,7 @@
 stream on stdout, a live progress line on a terminal (stderr), colour when
 that is a terminal and NO_COLOR is unset, and a one-screen summary."""
 
+import itertools
 import os
 import sys
 import threading
@@ -148,13 +149,14 @@ class Reporter:
         print("desctest: " + ("  ".join(self.paint(o, "%s %d" % (o, c[o]))
                                         for o in c if c[o]) or "no tests"),
               file=w)
-        bad = list(results.select(data["tests"], verdict.FAILING))
-        for t in bad[:max_lines]:
+        bad = list(itertools.islice(
+            results.select(data["tests"], verdict.FAILING), max_lines))
+        for t in bad:
             print("  %s %s: %s" % (self.paint(t["outcome"], "%-7s" % t[
                 "outcome"]), t["id"], t.get("reason") or ""), file=w)
-        if len(bad) > max_lines:
-            print("  ... %d more in summary.md" % (len(bad) - max_lines),
-                  file=w)
+        more = sum(c[o] for o in verdict.FAILING) - len(bad)
+        if more > 0:
+            print("  ... %d more in summary.md" % more, file=w)
         if data.get("interrupted"):
             print("desctest: interrupted; results hold what was collected",
                   file=w)

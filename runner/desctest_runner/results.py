@@ -5,6 +5,7 @@ newest. Every file is written to a temporary name and renamed into place,
 so a killed run leaves only complete files; results.json is rewritten after
 each program, marked "complete": false until the end."""
 
+import itertools
 import json
 import os
 import re
@@ -17,6 +18,8 @@ from . import ktap
 from .config import InputError, relative_name
 
 FORMAT = 1
+# summary.md lists this many failures (and skips) at most.
+SUMMARY_MAX = 1000
 
 
 def new_run_dir(root):
@@ -303,19 +306,27 @@ def summary_md(data):
     out += ["", "| " + " | ".join(ktap.OUTCOMES) + " |",
             "|" + "---|" * len(ktap.OUTCOMES),
             "| " + " | ".join(str(c[o]) for o in ktap.OUTCOMES) + " |", ""]
-    bad = list(select(data["tests"], ("fail", "timeout", "error", "xpass")))
+    failing = ("fail", "timeout", "error", "xpass")
+    bad = list(itertools.islice(select(data["tests"], failing), SUMMARY_MAX))
     if bad:
         out += ["## Failures", ""]
         for t in bad:
             out.append("- **%s** `%s`: %s" % (t["outcome"], t["id"],
                                               t.get("reason") or ""))
+        more = sum(c[o] for o in failing) - len(bad)
+        if more > 0:
+            out.append("- ... and %d more in results.json" % more)
         out.append("")
-    skips = list(select(data["tests"], ("skip", "xfail")))
+    skips = list(itertools.islice(select(data["tests"], ("skip", "xfail")),
+                                  SUMMARY_MAX))
     if skips:
         out += ["## Skipped and expected failures", ""]
         for t in skips:
             out.append("- %s `%s`: %s" % (t["outcome"], t["id"],
                                           t.get("reason") or ""))
+        more = c["skip"] + c["xfail"] - len(skips)
+        if more > 0:
+            out.append("- ... and %d more in results.json" % more)
         out.append("")
     out += ["## Programs", "", "| program | outcome | exit | seconds | output |",
             "|---|---|---|---|---|"]

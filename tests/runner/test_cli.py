@@ -129,3 +129,30 @@ def test_ctrl_c_while_pytest_replays_is_interrupted(
     assert data["complete"] is False
     assert "engine_error" not in data
     assert [p["outcome"] for p in data["programs"]] == ["pass"]
+
+
+@pytest.mark.parametrize("bisect,want", [((), 1), (("--bisect",), 125)])
+def test_collection_error_is_not_an_interrupt(
+        monkeypatch, make_output, tmp_path, capsys, bisect, want):
+    # pytest reports a collection error as "interrupted" too; the run is
+    # an engine failure then, not a Ctrl-C, and what ran is filed.
+    import json
+    from desctest_runner import plugin
+
+    def broken(self):
+        raise RuntimeError("collector bug")
+        yield
+    monkeypatch.setattr(plugin.ProgramNode, "collect", broken)
+    output, settings = make_output(["pass.sh"])
+    res = tmp_path / "results"
+    status = cli_mod.main(["run", "--output", output, "--settings",
+                           settings, "--results", str(res), *bisect])
+    err = capsys.readouterr().err
+    assert status == want
+    assert "collector bug" in err
+    with open(res / "latest" / "results.json") as f:
+        data = json.load(f)
+    assert data["interrupted"] is False
+    assert data["complete"] is False
+    assert "while collecting" in data["engine_error"]
+    assert [p["outcome"] for p in data["programs"]] == ["pass"]

@@ -273,7 +273,7 @@ def _keep_tail(lst, keep):
 class _Stream:
     __slots__ = ("doc", "depth", "budget", "base", "diag", "diag_cut",
                  "ind_child", "pre_child", "announced", "late", "late_diag",
-                 "count")
+                 "count", "plain")
 
     def __init__(self, depth, budget):
         self.doc = Document()
@@ -288,6 +288,8 @@ class _Stream:
         self.late = None          # (result, stream) late lines go to
         self.late_diag = []
         self.count = 0            # results seen, kept or not
+        self.plain = True         # no child stream, late target or
+                                  # runner announcement in the way
 
     def _add_diag(self, text):
         d = self.diag
@@ -334,6 +336,7 @@ class _Stream:
                 child = self.ind_child
                 if child is None:
                     child = self.ind_child = self._child(lineno)
+                    self.plain = False
                 if child is not None:
                     child.feed(lineno, line, when)
                 self._add_diag(text)
@@ -355,6 +358,24 @@ class _Stream:
                                          rest[0].isspace())):
                     if self.base is None:
                         self.base = ind
+                    if self.plain and not self.diag and "#" not in rest:
+                        # Nothing pending: a flat "ok N description".
+                        count = self.count = self.count + 1
+                        number = int(num)
+                        r = Result(True, number, rest, None, "", "",
+                                   _NO_DIAG, None, lineno, when)
+                        if number != count:
+                            doc.problems.append(_note(
+                                "line %d: result numbered %d, expected %d"
+                                % (lineno, number, count)))
+                        budget = self.budget
+                        if budget.results > 0:
+                            budget.results -= 1
+                            doc.results.append(r)
+                        else:
+                            doc.dropped["pass"] = \
+                                doc.dropped.get("pass", 0) + 1
+                        return
                     self._result(lineno, True, num, rest, when)
                     return
             m = _RESULT.match(text)
@@ -422,6 +443,7 @@ class _Stream:
                   and _RUNNER_TIMEOUT.match(inner)):
             self._flush_late()
             self.announced = True
+            self.plain = False
             self._add_diag(inner)
             return
         late = self.late
@@ -438,6 +460,7 @@ class _Stream:
         child = self.pre_child
         if child is None and _starts_stream(inner):
             child = self.pre_child = self._child(lineno)
+            self.plain = False
         if child is not None:
             child.feed(lineno, inner, when)
         self._add_diag(inner.lstrip())
@@ -514,6 +537,7 @@ class _Stream:
         if self.announced:
             self.late = (r, late_stream)
             self.late_diag = []
+        self.plain = not self.announced
 
     def _flush_late(self):
         """Lines the prefixer printed after the previous result belong to

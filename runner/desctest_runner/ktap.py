@@ -447,6 +447,13 @@ class _Stream:
             self._add_diag(inner)
             return
         late = self.late
+        if late is not None and late[1] is not None and \
+                late[1].doc.version is not None and _VERSION.match(inner):
+            # A second version line cannot belong to the late target's
+            # stream: the next program's stream started without an
+            # announcement in between.
+            self._flush_late()
+            late = None
         if late is not None:
             stream = late[1]
             if stream is None and _starts_stream(inner):

@@ -373,3 +373,15 @@ def test_incremental_parser_equals_parse():
     assert [(x, r.outcome) for x, r in a.walk()] == \
         [(x, r.outcome) for x, r in b.walk()]
     assert a.problems == b.problems
+
+
+def test_late_lines_end_at_the_next_programs_version_line():
+    # An announcement once, then streams back to back: each prefixed
+    # stream belongs to the result after it, as without announcements.
+    d = parse("TAP version 13\n1..2\n# selftests: kvm: a\n"
+              "# TAP version 13\n# 1..1\n# ok 1 x\nok 1 a\n"
+              "# TAP version 13\n# 1..1\n# ok 1 y\nok 2 b\n")
+    a, b = d.results
+    assert [r.description for r in a.children.results] == ["x"]
+    assert [r.description for r in b.children.results] == ["y"]
+    assert a.children.problems == [] and b.children.problems == []

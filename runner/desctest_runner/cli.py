@@ -4,6 +4,7 @@
   run            run the programs in OUTPUT/kselftest-list.txt
   import-console file a VM's framed console log like a local run
   compare        regressions and other changes between two runs
+  bisect-report  the steps of a bisect-run.sh bisect as one table
 """
 
 import argparse
@@ -12,7 +13,7 @@ import signal
 import sys
 import time
 
-from . import compare, machine, plugin, report, results, session, verdict
+from . import bisect_report, compare, machine, plugin, report, results, session, verdict
 from .config import InputError, read_list
 
 EXIT_USAGE = 2
@@ -58,6 +59,9 @@ def _parser():
     m = sub.add_parser("compare", help="compare two runs")
     m.add_argument("a", help="older results dir or results.json")
     m.add_argument("b", help="newer results dir or results.json")
+    b = sub.add_parser("bisect-report", help="bisect steps as one table")
+    b.add_argument("--results", required=True, help="results root")
+    b.add_argument("--session", default="", help="session id, or all")
     return p
 
 
@@ -160,6 +164,11 @@ def _dispatch(argv):
         return cmd_run(a)
     if a.cmd == "import-console":
         return cmd_import(a)
+    if a.cmd == "bisect-report":
+        try:
+            return bisect_report.main(a.results, a.session, sys.stdout)
+        except ValueError as e:
+            raise InputError(str(e)) from None
     try:
         return compare.main(a.a, a.b, sys.stdout)
     except ValueError as e:

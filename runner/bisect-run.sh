@@ -134,8 +134,9 @@ done
 vm_verdict() {
 	local work=$1 rc=$2 con=$1/console.txt
 	[ -f "$con" ] || { echo "$me: no console log in $work" >&2; return 125; }
-	if grep -qE 'Kernel panic|^\[[ 0-9.]*\] (WARNING:|BUG:|Oops)|(WARNING|BUG): .* at ' "$con"; then
-		vm_why="the kernel panicked or warned: $(grep -m1 -E 'Kernel panic|WARNING:|BUG:|Oops' "$con" | cut -c1-120)"
+	local oops='^(\[[ 0-9.]+\] )?(Kernel panic|WARNING: CPU:|BUG:|kernel BUG at|Oops:|general protection fault)'
+	if grep -qE "$oops" "$con"; then
+		vm_why="the kernel panicked or warned: $(grep -m1 -E "$oops" "$con" | cut -c1-120)"
 		echo "$me: $vm_why" >&2
 		return 1
 	fi
@@ -161,7 +162,8 @@ vm_verdict() {
 # under KERNEL, filed under RESULTS; prints nothing on stdout.
 boot_suite() {
 	local rc
-	VM_ONLY=$only "$top/tests/vm/vm-run.sh" --kernel "$1" --output "$4" --work "$5" \
+	# As make vm_tests: the user-space differential tests no kernel.
+	VM_EXCLUDE=${VM_EXCLUDE-differential:*} VM_ONLY=$only "$top/tests/vm/vm-run.sh" --kernel "$1" --output "$4" --work "$5" \
 		--label "$label" ${2:+--modroot "$2"} ${3:+--kdir "$3"} \
 		--results "$results" --ksrc "$tree" --top "$top" --python "$python" >&2
 	rc=$?

@@ -14,8 +14,10 @@
 # configs/config merged over it with the tree's own
 # scripts/kconfig/merge_config.sh, then olddefconfig.  Every option the
 # two fragments ask for must be in the final .config; the build stops
-# naming those that are not.  A configuration identical to the previous
-# one keeps its timestamp, so an unchanged tree rebuilds nothing.
+# naming those that are not.  The configuration is made again only when
+# the fragments, a Kconfig file, the top Makefile or the compiler changed,
+# and one identical to the previous keeps its timestamp, so an unchanged
+# tree rebuilds nothing.
 #
 # Jobs: JOBS, default $(nproc).  ccache is used when installed (its own
 # CCACHE_DIR, default ~/.cache/ccache; keep SRC_TREE and BUILD_DIR at the
@@ -74,8 +76,22 @@ now() { date +%s; }
 t0=$(now)
 
 # ---- configuration -------------------------------------------------------
+# Made again only when its inputs changed (the fragments, any Kconfig file
+# of the tree, the top Makefile, the compiler): four kconfig passes cost
+# minutes on a loaded machine, most bisect steps change none of them.
 base=$top/configs/kernel-base.config
 want=$top/configs/config
+key=$( { cat "$base" "$want" "$src/Makefile"; gcc --version | head -n 1;
+	(cd "$src" && find . -name 'Kconfig*' -type f -print0 | sort -z |
+		xargs -0 cat); } | md5sum | cut -d' ' -f1)
+keyfile=$build/.desctest-config-key
+if [ -f "$build/.config" ] && [ "$(cat "$keyfile" 2>/dev/null)" = "$key" ]; then
+	configure=
+else
+	configure=1
+	rm -f "$keyfile"
+fi
+if [ -n "$configure" ]; then
 [ -f "$build/.config" ] && cp -p "$build/.config" "$build/.config.prev"
 kmake tinyconfig || fail "make tinyconfig failed in $src (log: $log)"
 "$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" "$base" "$want" \
@@ -101,6 +117,8 @@ if [ -f "$build/.config.prev" ]; then
 	cmp -s "$build/.config" "$build/.config.prev" &&
 		touch -r "$build/.config.prev" "$build/.config"
 	rm -f "$build/.config.prev" "$build/.config.old"
+fi
+echo "$key" >"$keyfile"
 fi
 t1=$(now)
 

@@ -6,7 +6,8 @@
 # REPO: a git repository holding Debian's linux-source-KVER as one commit
 # tagged "debian" (fixed author and dates, so its hash is the same on
 # every machine), checked out.  Made once (about two minutes here) and
-# reused while the tarball is unchanged; the end-to-end bisect tests
+# reused while the tarball is unchanged (add -f: Debian's top-level
+# .gitignore ignores everything at the top); the end-to-end bisect tests
 # build their generated histories on top of it.
 set -euo pipefail
 
@@ -27,7 +28,7 @@ export GIT_AUTHOR_NAME=desctest GIT_AUTHOR_EMAIL=desctest@localhost \
 	GIT_COMMITTER_NAME=desctest GIT_COMMITTER_EMAIL=desctest@localhost \
 	GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z'
 git -C "$repo.tmp" init -q -b main
-git -C "$repo.tmp" -c core.compression=1 add -A
+git -C "$repo.tmp" -c core.compression=1 add -A -f
 git -C "$repo.tmp" commit -q -m "Debian linux-source-$kver"
 git -C "$repo.tmp" tag debian
 echo "$stamp" >"$repo.tmp/.git/desctest-base"

@@ -11,7 +11,7 @@
 history_start() {
 	H_REPO=$1
 	H_MIN=0
-	git -C "$H_REPO" bisect reset -q >/dev/null 2>&1 || true
+	git -C "$H_REPO" bisect reset >/dev/null 2>&1 || true
 	git -C "$H_REPO" checkout -q -f -B "$2" debian
 	git -C "$H_REPO" clean -fdq
 }

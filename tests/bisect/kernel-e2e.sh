@@ -38,7 +38,7 @@ last=$(history_commit "Documentation: KVM: an unrelated change")
 
 rm -rf "$results"
 start=$(date +%s)
-(cd "$repo" && git bisect start -q "$last" "$good" &&
+(cd "$repo" && git bisect start "$last" "$good" &&
 	RESULTS=$results git bisect run "$top/runner/bisect-run.sh" --kernel \
 		--filter 'host:umip*') >"$work/kernel-bisect.log" 2>&1
 rc=$?
@@ -47,7 +47,7 @@ secs=$(( $(date +%s) - start ))
 grep -h 'build-kernel.sh: .*built in' "$work/kernel-bisect.log" | sed 's/^/  /'
 PYTHONPATH=$top/runner /usr/bin/python3 -m desctest_runner bisect-report --results "$results" \
 	>"$work/kernel-report.txt" 2>&1 || fail "bisect-report failed: $(tail -n 1 "$work/kernel-report.txt")"
-git -C "$repo" bisect reset -q >/dev/null 2>&1
+git -C "$repo" bisect reset >/dev/null 2>&1
 sed 's/^/  /' "$work/kernel-report.txt"
 [ $rc -eq 0 ] || { tail -n 30 "$work/kernel-bisect.log"; fail "git bisect run exited $rc (log: $work/kernel-bisect.log)"; }
 [ "$found" = "$bad" ] ||

@@ -41,7 +41,7 @@ last=$(history_commit "KVM: selftests: an unrelated change")
 
 rm -rf "$out" "$results"
 start=$(date +%s)
-(cd "$repo" && git bisect start -q "$last" "$good" &&
+(cd "$repo" && git bisect start "$last" "$good" &&
 	OUTPUT=$out RESULTS=$results git bisect run "$top/runner/bisect-run.sh" \
 		--filter 'differential:*' --filter 'kvm:tss_decode') >"$work/tree-bisect.log" 2>&1
 rc=$?
@@ -49,7 +49,7 @@ found=$(git -C "$repo" rev-parse -q --verify refs/bisect/bad)
 secs=$(( $(date +%s) - start ))
 PYTHONPATH=$top/runner /usr/bin/python3 -m desctest_runner bisect-report --results "$results" \
 	>"$work/tree-report.txt" 2>&1 || fail "bisect-report failed: $(tail -n 1 "$work/tree-report.txt")"
-git -C "$repo" bisect reset -q >/dev/null 2>&1
+git -C "$repo" bisect reset >/dev/null 2>&1
 sed 's/^/  /' "$work/tree-report.txt"
 [ $rc -eq 0 ] || { tail -n 30 "$work/tree-bisect.log"; fail "git bisect run exited $rc (log: $work/tree-bisect.log)"; }
 [ "$found" = "$bad" ] ||

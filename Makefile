@@ -61,6 +61,11 @@ include lib/mk/ksrc.mk
 include $(sort $(wildcard lib/*/build.mk) $(wildcard tests/*/build.mk) \
 		$(wildcard runner/build.mk))
 
+# What every object and program was built from (DEPFLAGS); the framework's
+# own sub-make reads its objects' files itself.
+-include $(filter-out $(OUTPUT)/kvm-framework/%,$(wildcard \
+	$(OUTPUT)/*/*.d $(OUTPUT)/*/*/*.d))
+
 # Debian packages the default build and run need.
 DEPS_PKGS += g++ make patch xz-utils libgtest-dev python3-pytest \
 	linux-source-6.12 linux-source-6.1 rsync

@@ -12,7 +12,7 @@ DEPS_PKGS += python3-pytest
 
 $(RUNNER_FIXTURES)/%: $(TOP)/tests/runner/fixtures/progs/%.c
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_BASE) -o $@ $<
+	$(Q)$(CC) $(CFLAGS_BASE) $(DEPFLAGS) -o $@ $<
 
 .PHONY: runner_selftest
 runner_selftest: $(RUNNER_FIXTURE_BINS)

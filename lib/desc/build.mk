@@ -9,11 +9,11 @@ LIBDESC_HDRS := $(wildcard $(TOP)/include/desctest/*.h $(TOP)/include/desctest/*
 
 $(OUTPUT)/lib/desc/%.o: $(TOP)/lib/desc/%.cpp $(LIBDESC_HDRS)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CXX) $(CXXFLAGS_BASE) -c $< -o $@
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(DEPFLAGS) -c $< -o $@
 
 $(OUTPUT)/lib/desc-ubsan/%.o: $(TOP)/lib/desc/%.cpp $(LIBDESC_HDRS)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) -c $< -o $@
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) $(DEPFLAGS) -c $< -o $@
 
 $(LIBDESC): $(patsubst $(TOP)/lib/desc/%.cpp,$(OUTPUT)/lib/desc/%.o,$(LIBDESC_SRCS))
 	$(Q)rm -f $@ && $(AR) rcs $@ $^

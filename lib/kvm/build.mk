@@ -56,7 +56,7 @@ KVM_GLUE_OBJS := $(patsubst $(TOP)/lib/kvm/%.c,$(OUTPUT)/kvm-glue/%.o,$(KVM_GLUE
 
 $(OUTPUT)/kvm-glue/%.o: $(TOP)/lib/kvm/%.c $(KVM_GLUE_HDRS) $(KSRC_STAMP)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(KVM_PROG_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KVM_PROG_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(KVM_GLUE_LIB): $(KVM_GLUE_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
@@ -67,9 +67,9 @@ $(KVM_GLUE_LIB): $(KVM_GLUE_OBJS)
 define kvm_prog
 $(OUTPUT)/kvm/$(1): $(2) $(KVM_LIBS) $(KVM_GLUE_HDRS) $(KSRC_STAMP)
 	$$(Q)mkdir -p $$(@D)
-	$$(Q)$$(CC) $(3) $$(KVM_PROG_CFLAGS) $$< $$(KVM_LIBS) $$(KVM_PROG_LDLIBS) -o $$@
+	$$(Q)$$(CC) $(3) $$(KVM_PROG_CFLAGS) $$(DEPFLAGS) $$< $$(KVM_LIBS) $$(KVM_PROG_LDLIBS) -o $$@
 endef
 
 $(OUTPUT)/kvm/%: $(TOP)/tests/kvm/%.c $(KVM_LIBS) $(KVM_GLUE_HDRS) $(KSRC_STAMP)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(KVM_PROG_CFLAGS) $< $(KVM_LIBS) $(KVM_PROG_LDLIBS) -o $@
+	$(Q)$(CC) $(KVM_PROG_CFLAGS) $(DEPFLAGS) $< $(KVM_LIBS) $(KVM_PROG_LDLIBS) -o $@

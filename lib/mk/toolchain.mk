@@ -17,3 +17,9 @@ UBSAN := -fsanitize=undefined -fno-sanitize-recover=all
 CFLAGS_BASE := -std=gnu11 -O2 -g $(WARN_C) -D_GNU_SOURCE -I$(TOP)/include
 
 GTEST_LIBS := -lgtest -lgtest_main -pthread
+
+# Dependency files: every object and program records each header it read
+# in $@.d (the Makefile includes them), so a change to any header of the
+# kernel tree rebuilds what used it, whatever the path.  -MD, not -MMD:
+# the tree's headers come in through -isystem, which -MMD leaves out.
+DEPFLAGS = -MD -MP -MF $@.d -MT $@

@@ -4,6 +4,7 @@
   run            run the programs in OUTPUT/kselftest-list.txt
   import-console file a VM's framed console log like a local run
   compare        regressions and other changes between two runs
+  bisect-report  the steps of a bisect-run.sh bisect as one table
 """
 
 import argparse
@@ -12,7 +13,7 @@ import signal
 import sys
 import time
 
-from . import compare, machine, plugin, report, results, session, verdict
+from . import bisect_report, compare, machine, plugin, report, results, session, verdict
 from .config import InputError, read_list
 
 EXIT_USAGE = 2
@@ -77,9 +78,16 @@ def add_compare(sub):
     m.set_defaults(func=cmd_compare)
 
 
+def add_bisect_report(sub):
+    b = sub.add_parser("bisect-report", help="bisect steps as one table")
+    b.add_argument("--results", required=True, help="results root")
+    b.add_argument("--session", default="", help="session id, or all")
+    b.set_defaults(func=cmd_bisect_report)
+
+
 # One function per subcommand adds its parser: a new command is one more
 # module and one more line here.
-SUBCOMMANDS = [add_run, add_import_console, add_compare]
+SUBCOMMANDS = [add_run, add_import_console, add_compare, add_bisect_report]
 
 
 def _parser():
@@ -220,6 +228,13 @@ def cmd_compare(a):
     try:
         return compare.main(a.a, a.b, sys.stdout,
                             allow_removed=a.allow_removed)
+    except ValueError as e:
+        raise InputError(str(e)) from None
+
+
+def cmd_bisect_report(a):
+    try:
+        return bisect_report.main(a.results, a.session, sys.stdout)
     except ValueError as e:
         raise InputError(str(e)) from None
 

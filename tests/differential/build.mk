@@ -16,7 +16,7 @@ DIFF_IMPL_OBJS := $(DIFF_DIR)/impl_reference.o $(DIFF_DIR)/impl_prefix.o
 
 $(DIFF_DIR)/impl_%.o: $(TOP)/tests/differential/impl_%.c $(DIFF_HDRS)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(DIFF_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(DIFF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # tree_impl_rule(ident, name, include-dir-first, rank, known-bug, what)
 define tree_impl_rule
@@ -25,7 +25,7 @@ $(DIFF_DIR)/impl_$(1).o: $(TOP)/tests/differential/impl_tree.c $(DIFF_HDRS) $(KS
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$(DIFF_CFLAGS) $(if $(3),-isystem $(3)) $$(KVM_ISYSTEM) \
 		-DDT_TREE_IDENT=$(1) -DDT_TREE_NAME='"$(2)"' -DDT_TREE_RANK=$(4) \
-		-DDT_TREE_BUG=$(5) -DDT_TREE_WHAT='"$(6)"' -c $$< -o $$@
+		-DDT_TREE_BUG=$(5) -DDT_TREE_WHAT='"$(6)"' $$(DEPFLAGS) -c $$< -o $$@
 endef
 
 # The tree's headers are not ours to keep warning free.
@@ -42,7 +42,7 @@ DIFF_CXX_OBJS := $(DIFF_DIR)/desc64_base_diff.o $(DIFF_DIR)/classify.o
 
 $(DIFF_DIR)/%.o: $(TOP)/tests/differential/%.cpp $(wildcard $(TOP)/tests/differential/*.hpp) $(DIFF_HDRS)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CXX) $(CXXFLAGS_BASE) -I$(TOP)/tests/differential -c $< -o $@
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(DEPFLAGS) -I$(TOP)/tests/differential -c $< -o $@
 
 $(DIFF_BIN): $(DIFF_CXX_OBJS) $(DIFF_IMPL_OBJS) $(LIBDESC)
 	$(Q)$(CXX) -o $@ $^ -pthread

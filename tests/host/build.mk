@@ -27,14 +27,14 @@ INSTALL_DATA += host/umip-expect.tsv
 
 $(OUTPUT)/host/%: $(HOST_SRC)/%.c $(HOST_HDRS) $(KSRC_STAMP)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) $(DEPFLAGS) $< -o $@
 
 # umip embeds the table (.incbin) and also finds a copy beside itself.
 $(OUTPUT)/host/umip: $(UMIP_TABLE) $(OUTPUT)/host/umip-expect.tsv
 $(OUTPUT)/host/umip_32: $(HOST_SRC)/umip.c $(HOST_HDRS) $(KSRC_STAMP) \
 		$(UMIP_TABLE) $(OUTPUT)/host/umip-expect.tsv
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -m32 -static $(HOST_CFLAGS) $< -o $@
+	$(Q)$(CC) -m32 -static $(HOST_CFLAGS) $(DEPFLAGS) $< -o $@
 
 $(OUTPUT)/host/umip-expect.tsv: $(UMIP_TABLE)
 	$(Q)mkdir -p $(@D)

@@ -13,6 +13,8 @@ ORACLE_HDRS := $(wildcard $(ORACLE_DIR)/*.h)
 $(ORACLE_BIN): $(ORACLE_SRCS) $(ORACLE_HDRS) $(ORACLE_DIR)/build.mk \
 		$(KVM_LIBS) $(KVM_GLUE_HDRS) $(KSRC_STAMP)
 	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(KVM_PROG_CFLAGS) -I$(ORACLE_DIR) -M -MP -MT $@ $(ORACLE_SRCS) \
+		>$@.d.tmp && mv -f $@.d.tmp $@.d
 	$(Q)$(CC) $(KVM_PROG_CFLAGS) -I$(ORACLE_DIR) $(ORACLE_SRCS) $(KVM_LIBS) \
 		$(KVM_PROG_LDLIBS) -o $@
 
@@ -30,12 +32,12 @@ ORACLE_UNIT_OBJS := $(OUTPUT)/kvm_oracle/unit/oracle_gen.o \
 $(OUTPUT)/kvm_oracle/unit/%.o: $(ORACLE_DIR)/%.c $(ORACLE_HDRS) \
 		$(TOP)/include/desctest/desc.h
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_BASE) $(UBSAN) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS_BASE) $(UBSAN) $(DEPFLAGS) -c $< -o $@
 
 $(ORACLE_UNIT): $(ORACLE_DIR)/oracle_unit_test.cpp $(ORACLE_UNIT_OBJS) \
 		$(ORACLE_HDRS) $(TOP)/include/desctest/desc.h
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) -I$(ORACLE_DIR) $< \
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) $(DEPFLAGS) -I$(ORACLE_DIR) $< \
 		$(ORACLE_UNIT_OBJS) $(GTEST_LIBS) -o $@
 
 UNIT_TESTS += $(ORACLE_UNIT)

@@ -25,7 +25,7 @@ TEST_PROGS += module:tss_module_test
 
 $(MODULE_LOADER): $(MODULE_DIR)/tss_module_test.c $(KSRC_STAMP)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_BASE) -I$(KSRC)/tools/testing/selftests $< -o $@
+	$(Q)$(CC) $(CFLAGS_BASE) $(DEPFLAGS) -I$(KSRC)/tools/testing/selftests $< -o $@
 
 # The decode object kbuild built, linked as it is into a gtest: -no-pie
 # for -mcmodel=kernel; a kernel that names its canary by per-CPU symbol
@@ -33,7 +33,7 @@ $(MODULE_LOADER): $(MODULE_DIR)/tss_module_test.c $(KSRC_STAMP)
 DTM_GTEST_MAIN := $(OUTPUT)/module/tss_decode_gtest_main.o
 $(DTM_GTEST_MAIN): $(MODULE_DIR)/tss_decode_gtest.cpp $(MODULE_DIR)/tss_decode.h $(LIBDESC_HDRS)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) -I$(MODULE_DIR) -c $< -o $@
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) $(DEPFLAGS) -I$(MODULE_DIR) -c $< -o $@
 
 # $(call dtm_gtest_link,OBJECT,BINARY)
 define dtm_gtest_link

@@ -13,11 +13,11 @@ UNIT_OBJS := $(patsubst $(TOP)/tests/unit/%.cpp,$(UNIT_DIR)/%.o,$(UNIT_SRCS)) \
 
 $(UNIT_DIR)/%.o: $(TOP)/tests/unit/%.cpp $(LIBDESC_HDRS) $(wildcard $(TOP)/tests/differential/*.h*)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) -I$(TOP)/tests/differential -c $< -o $@
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) $(DEPFLAGS) -I$(TOP)/tests/differential -c $< -o $@
 
 $(UNIT_DIR)/classify.o: $(TOP)/tests/differential/classify.cpp $(LIBDESC_HDRS) $(wildcard $(TOP)/tests/differential/*.h*)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) -I$(TOP)/tests/differential -c $< -o $@
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) $(DEPFLAGS) -I$(TOP)/tests/differential -c $< -o $@
 
 $(UNIT_BIN): $(UNIT_OBJS) $(DIFF_IMPL_OBJS) $(LIBDESC_UBSAN)
 	$(Q)$(CXX) $(UBSAN) -o $@ $^ $(GTEST_LIBS)

@@ -17,12 +17,13 @@
 #   VM_EXCLUDE="collection:test-glob ..."  programs left out of the guest;
 #                                  default the user-space-only differential,
 #                                  which tests no kernel and is slow in TCG
+#   VM_ONLY="collection:test-glob ..."  when set, only the programs it matches
 
 VM_KVERS ?= 6.12 6.1
 VM_CACHE ?= $(BUILD_ROOT)/vm
 VM_DIR := $(TOP)/tests/vm
 VM_EXCLUDE ?= differential:*
-export VM_EXCLUDE VM_TIMEOUT VM_SMP VM_APPEND VM_TIMEOUT_SCALE
+export VM_EXCLUDE VM_ONLY VM_TIMEOUT VM_SMP VM_APPEND VM_TIMEOUT_SCALE
 
 DEPS_PKGS += qemu-system-x86 busybox-static cpio file xz-utils kmod
 

@@ -10,7 +10,8 @@
 #     to the same paths
 #   /desctest/vm-list.txt: "collection:test timeout" lines, the timeouts
 #     from SETTINGS scaled by VM_TIMEOUT_SCALE (TCG runs slower)
-#     (programs matching a glob in VM_EXCLUDE are left out and named in
+#     (programs matching a glob in VM_EXCLUDE, or, when VM_ONLY is set,
+#     matching none of its globs, are left out and named in
 #     /desctest/excluded)
 #   /desctest/module/desctest_tss.ko when MODULE.ko is given
 #   /kmod/*.ko and /kmod/order: kvm_amd and its dependencies from
@@ -71,7 +72,12 @@ excluded() {
 		# shellcheck disable=SC2053
 		[[ $1 == $g ]] && return 0
 	done
-	return 1
+	[ -n "${VM_ONLY:-}" ] || return 1
+	for g in $VM_ONLY; do
+		# shellcheck disable=SC2053
+		[[ $1 == $g ]] && return 1
+	done
+	return 0
 }
 while read -r prog; do
 	[ -n "$prog" ] || continue

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# tests/bisect: runner/bisect-run.sh under a real `git bisect run`, end to
+# end, on generated histories over Debian's linux-source-6.12 (a git
+# repository made once under $(BISECT_E2E)).
+#
+#   make bisect_tree     tree mode: the commit that brings base2 << 24 back
+#   make bisect_kernel   kernel mode: the commit that breaks the UMIP spoof
+#                        (builds and boots a kernel at every step)
+
+BISECT_E2E ?= $(BUILD_ROOT)/bisect/e2e
+# git for the histories; the kernel build's own tools for kernel mode.
+DEPS_PKGS += git flex bison bc libelf-dev libssl-dev ccache
+
+.PHONY: bisect_tree bisect_kernel
+CHECK_TARGETS += bisect_tree bisect_kernel
+bisect_tree: deps
+	$(Q)mkdir -p $(BISECT_E2E)
+	$(Q)$(TOP)/tests/bisect/tree-e2e.sh $(TOP) $(BISECT_E2E)
+
+bisect_kernel: deps
+	$(Q)mkdir -p $(BISECT_E2E)
+	$(Q)$(TOP)/tests/bisect/kernel-e2e.sh $(TOP) $(BISECT_E2E)

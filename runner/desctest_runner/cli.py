@@ -4,6 +4,7 @@
   run            run the programs in OUTPUT/kselftest-list.txt
   import-console file a VM's framed console log like a local run
   compare        regressions and other changes between two runs
+  validate       a patch before it is sent: the suite before and after
 """
 
 import argparse
@@ -13,6 +14,7 @@ import sys
 import time
 
 from . import compare, machine, plugin, report, results, session, verdict
+from . import validate
 from .config import InputError, read_list
 
 EXIT_USAGE = 2
@@ -58,6 +60,7 @@ def _parser():
     m = sub.add_parser("compare", help="compare two runs")
     m.add_argument("a", help="older results dir or results.json")
     m.add_argument("b", help="newer results dir or results.json")
+    validate.add_parser(sub)
     return p
 
 
@@ -160,6 +163,8 @@ def _dispatch(argv):
         return cmd_run(a)
     if a.cmd == "import-console":
         return cmd_import(a)
+    if a.cmd == "validate":
+        return validate.main(a)
     try:
         return compare.main(a.a, a.b, sys.stdout)
     except ValueError as e:

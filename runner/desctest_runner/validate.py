@@ -310,7 +310,12 @@ def main(a):
         os.makedirs(v.resdir, exist_ok=True)
         results.write_atomic(os.path.join(v.resdir, "report.md"), text)
     except InputError:
-        v.cleanup(everything=True)
+        # The build logs of a side that could not be tested stay (the
+        # message names them); an empty results folder does not.
+        logs = os.path.join(v.resdir, "logs")
+        if not any(os.path.getsize(os.path.join(logs, f))
+                   for f in (os.listdir(logs) if os.path.isdir(logs) else [])):
+            shutil.rmtree(v.resdir, ignore_errors=True)
         raise
     finally:
         v.cleanup(everything=False)

@@ -77,6 +77,8 @@ def _parse(name, path, text):
     files, removed, deleted = [], [], []
     cur = old = None
     for ln in text[diff_at.start():].splitlines():
+        if ln == "-- ":
+            break       # the mail's signature (git's version) follows
         m = _GIT_DIFF.match(ln)
         if m:
             cur = m.group(2)

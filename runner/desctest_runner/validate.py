@@ -168,6 +168,16 @@ class Validation:
                                                                 "split"))
         self.range = (base, tip)
 
+    def choose_modes(self):
+        kinds = validate_patch.kinds(self.patches)
+        self.modes = list(dict.fromkeys(self.a.mode)) or _default_modes(kinds)
+        if "kernel" in self.modes and not suite.kernel_available(TOP):
+            raise InputError("VALIDATE=kernel is unavailable: %s is missing "
+                             "(the kernel build of the bisect tooling); use "
+                             "VALIDATE=host or VALIDATE=vm" % suite.KBUILD)
+        self.progress("modes: %s (the patches touch: %s)" % (
+            ", ".join(self.modes), ", ".join(sorted(kinds))))
+
     def make_trees(self):
         a, prog = self.a, self.progress
         os.makedirs(self.work, exist_ok=True)
@@ -219,14 +229,6 @@ class Validation:
     # -- the suite ----------------------------------------------------------
     def run_sides(self):
         a, prog = self.a, self.progress
-        kinds = validate_patch.kinds(self.patches)
-        self.modes = a.mode or _default_modes(kinds)
-        if "kernel" in self.modes and not suite.kernel_available(TOP):
-            raise InputError("VALIDATE=kernel is unavailable: %s is missing "
-                             "(the kernel build of the bisect tooling); use "
-                             "VALIDATE=host or VALIDATE=vm" % suite.KBUILD)
-        prog("modes: %s (the patches touch: %s)" % (
-            ", ".join(self.modes), ", ".join(sorted(kinds))))
         logs = os.path.join(self.resdir, "logs")
         os.makedirs(logs, exist_ok=True)
         self.runs = {}      # (side, where) -> results.json
@@ -293,6 +295,7 @@ def main(a):
     v.check_input()
     try:
         v.load_patches()
+        v.choose_modes()
         v.make_trees()
         v.apply_patches()
     except vtree.ApplyError as e:

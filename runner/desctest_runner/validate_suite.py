@@ -145,13 +145,19 @@ def _vm_run(top, kernel, out, work, label, results_root, tree, log,
     return res
 
 
+def _wants_module(out):
+    """Whether the build's list holds the module's programs (the module is
+    built against the booted kernel only for them)."""
+    with open(os.path.join(out, "kselftest-list.txt")) as f:
+        return any(ln.startswith("module:") for ln in f)
+
+
 def run_vm(top, tree, out, kver, work, results_root, label, log):
     rel, root = debian_kernel(top, kver, log)
+    kdir = os.path.join(root, "usr", "src", "linux-headers-" + rel)
     return _vm_run(top, os.path.join(root, "boot", "vmlinuz-" + rel), out,
                    work, label, results_root, tree, log, modroot=root,
-                   release=rel,
-                   kdir=os.path.join(root, "usr", "src",
-                                     "linux-headers-" + rel))
+                   release=rel, kdir=kdir if _wants_module(out) else None)
 
 
 KBUILD = os.path.join("lib", "kbuild", "build-kernel.sh")

@@ -63,22 +63,56 @@ class Progress:
               file=self.stream, flush=True)
 
 
+def _category(before, after):
+    """compare.classify's categories, with xfail -> pass as fixed."""
+    if before == after:
+        return None
+    if after in compare.BAD and before not in compare.BAD:
+        return "regression"
+    if before in compare.BAD + ("xfail",) and after in compare.GOOD:
+        return "fixed"
+    return "newly skipped" if after == "skip" else "changed"
+
+
 def compare_runs(before_json, after_json):
     """The one place validate reads the runner's comparison: rows of
     (category, test id, before, after, reason after).  Categories:
-    regression, fixed, newly skipped, changed, appeared, disappeared; an
-    xfail that now passes counts as fixed, a test that vanished as a
-    regression."""
-    rows = []
-    for cat, tid, a, b, why in compare.classify(results.load(before_json),
-                                                results.load(after_json)):
-        if cat == "changed" and a == "xfail" and b == "pass":
-            cat = "fixed"
+    regression, fixed, newly skipped, changed, appeared.  On top of
+    compare.classify: an xfail that now passes counts as fixed; a result
+    whose description changed with its value (same program, parent and
+    KTAP number, e.g. "vcpu0 get_desc64_base(): 0x..." ) is the same test;
+    a test that vanished is a regression."""
+    a, b = results.load(before_json), results.load(after_json)
+    a_by = {t["id"]: t for t in a["tests"]}
+    b_by = {t["id"]: t for t in b["tests"]}
+    rows = compare.classify(a, b)
+    appeared = {}
+    for r in rows:
+        t = b_by.get(r[1])
+        if r[0] == "appeared" and t and t.get("number") is not None:
+            appeared[compare._num_key(t)] = r
+    out = []
+    for cat, tid, ob, oa, why in rows:
+        if cat == "appeared":
+            continue
         if cat == "disappeared":
-            cat = "regression"
-            why = "vanished after the patch"
-        rows.append((cat, tid, a, b, why))
-    return rows
+            ta = a_by[tid]
+            r = appeared.pop(compare._num_key(ta), None) \
+                if ta.get("number") is not None else None
+            if r is None:
+                out.append(("regression", tid, ob, "-",
+                            "vanished after the patch"))
+                continue
+            cat, tid, oa, why = _category(ob, r[3]), r[1], r[3], r[4]
+            if cat is None:
+                continue
+        elif cat == "changed":
+            cat = _category(ob, oa)
+        out.append((cat, tid, ob, oa, why))
+    out += list(appeared.values())
+    order = ("regression", "fixed", "newly skipped", "changed", "appeared")
+    out.sort(key=lambda r: (order.index(r[0]), r[1]))
+    return out
 
 
 def _default_modes(kinds):

@@ -112,13 +112,15 @@ def _run(tmp_path, name, tests):
 def test_compare_adapter(tmp_path):
     a = _run(tmp_path, "a", [("p::fixed", "fail"), ("p::xf", "xfail"),
                              ("p::reg", "pass"), ("p::gone", "pass"),
-                             ("p::same", "pass")])
+                             ("p::same", "pass"), ("p::v0 seen 0xbad", "fail")])
     b = _run(tmp_path, "b", [("p::fixed", "pass"), ("p::xf", "pass"),
                              ("p::reg", "fail"), ("p::same", "pass"),
-                             ("p::new", "pass")])
+                             ("p::new", "pass"), ("p::v0 seen 0x1", "pass")])
     rows = {r[1]: (r[0], r[2], r[3]) for r in validate.compare_runs(a, b)}
     assert rows == {"p::fixed": ("fixed", "fail", "pass"),
                     "p::xf": ("fixed", "xfail", "pass"),
                     "p::reg": ("regression", "pass", "fail"),
                     "p::gone": ("regression", "pass", "-"),
-                    "p::new": ("appeared", "-", "pass")}
+                    "p::new": ("appeared", "-", "pass"),
+                    # same program and KTAP number, value in the name
+                    "p::v0 seen 0x1": ("fixed", "fail", "pass")}

@@ -124,3 +124,43 @@ def test_compare_adapter(tmp_path):
                     "p::new": ("appeared", "-", "pass"),
                     # same program and KTAP number, value in the name
                     "p::v0 seen 0x1": ("fixed", "fail", "pass")}
+
+
+def test_fixes_and_prefix_from_git_history(tmp_path):
+    """In a git tree: Fixes: names the commit that added the removed
+    lines (git log -S), the prefix comes from the touched file's log."""
+    import subprocess
+    tree = str(tmp_path / "t")
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")
+
+    def git(*args):
+        return subprocess.run(["git", "-C", tree] + list(args), env=env,
+                              check=True, stdout=subprocess.PIPE,
+                              text=True).stdout.strip()
+    os.makedirs(os.path.join(tree, os.path.dirname(PROC_H)))
+    git("init", "-q")
+    with open(os.path.join(tree, PROC_H), "w") as f:
+        f.write("int x;\n")
+    git("add", ".")
+    git("commit", "-q", "-m", "KVM: selftests: Add processor.h")
+    with open(FIX) as f:
+        fix = f.read()
+    old = [ln[1:] for ln in fix.splitlines()
+           if ln.startswith(("-\t", "- "))]
+    with open(os.path.join(tree, PROC_H), "a") as f:
+        f.write("\n".join(old) + "\n")
+    git("commit", "-q", "-am", "KVM: selftests: Add get_desc64_base()")
+    sha = git("log", "-1", "--abbrev=12", "--format=%h")
+    [p] = validate_patch.load(FIX, str(tmp_path / "s"))
+    c = validate_checks.PatchChecks()
+    validate_checks.suggest_fixes(tree, p, True, True, c)
+    assert c.fixes_suggested == [
+        'Fixes: %s ("KVM: selftests: Add get_desc64_base()")' % sha]
+    validate_checks.subject_prefix(tree, p, True, c)
+    assert (c.prefix_seen, c.prefix_wanted) == ("KVM: selftests:",
+                                                "KVM: selftests:")
+    assert c.prefix_source == "git log of the touched files (2 of 2)"
+    c = validate_checks.PatchChecks()
+    validate_checks.suggest_fixes(tree, p, True, False, c)
+    assert c.fixes_suggested == [] and "fixes no test" in c.fixes_note

@@ -102,7 +102,7 @@ def test_patch_reintroducing_the_bug(tmp_path):
     ]
     assert section(text, "Fixed (failing before, passing after)") == []
     assert "Verdict: FAIL (exit 1): 2 regression(s)" in text
-    assert "Tested-by:" not in text
+    assert "\nTested-by:" not in text
     assert "No Tested-by: line is offered: 2 regression(s)." in text
 
 
@@ -197,4 +197,4 @@ def test_checkpatch_error(tmp_path):
     assert section(text, "Regressions") == []
     assert "- here: %s::tree: fail -> pass" % DIFF in \
         section(text, "Fixed (failing before, passing after)")
-    assert "Tested-by:" not in text
+    assert "\nTested-by:" not in text

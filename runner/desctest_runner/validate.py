@@ -9,7 +9,6 @@ regression and no checkpatch error; 1: otherwise; 2: bad input (one line
 on stderr), a patch that does not apply included."""
 
 import os
-import re
 import shutil
 import subprocess
 import sys

@@ -268,6 +268,11 @@ class Validation:
         self.side_error = {}
         for side, tree in (("before", self.before), ("after", self.after)):
             out = os.path.join(self.work, "out-" + side)
+            if side == "before" and not a.ksrc:
+                # Debian's tree as shipped never changes: its build output
+                # is kept beside it, so the next validation's before side
+                # is an incremental (empty) build.
+                out = self.before + "-out"
             log = os.path.join(logs, side + ".log")
             try:
                 suite.timed(prog, "%s: build against %s" % (side, tree),

@@ -5,6 +5,7 @@
   import-console file a VM's framed console log like a local run
   compare        regressions and other changes between two runs
   bisect-report  the steps of a bisect-run.sh bisect as one table
+  validate       a patch before it is sent: the suite before and after
 """
 
 import argparse
@@ -14,6 +15,7 @@ import sys
 import time
 
 from . import bisect_report, compare, machine, plugin, report, results, session, verdict
+from . import validate
 from .config import InputError, read_list
 
 EXIT_USAGE = 2
@@ -85,9 +87,14 @@ def add_bisect_report(sub):
     b.set_defaults(func=cmd_bisect_report)
 
 
+def add_validate(sub):
+    validate.add_parser(sub).set_defaults(func=validate.main)
+
+
 # One function per subcommand adds its parser: a new command is one more
 # module and one more line here.
-SUBCOMMANDS = [add_run, add_import_console, add_compare, add_bisect_report]
+SUBCOMMANDS = [add_run, add_import_console, add_compare, add_bisect_report,
+               add_validate]
 
 
 def _parser():

@@ -1,0 +1,215 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""validate: build and run the suite on one side (before or after).
+
+host    the programs built against the side's tree, run here by the runner
+vm      the same programs in Debian's kernel for KVER under QEMU TCG (as
+        make vm_tests does): the KVM programs run against a real nested
+        KVM where this machine has no usable /dev/kvm
+kernel  the side's own kernel, built by lib/kbuild/build-kernel.sh (output
+        kept, so the second side builds incrementally) and booted under
+        QEMU with the side's programs"""
+
+import fnmatch
+import os
+import subprocess
+import sys
+import time
+
+
+class SideError(Exception):
+    """A side could not be built or run; one line, plus the log's path."""
+
+    def __init__(self, msg, log=None):
+        super().__init__(msg)
+        self.log = log
+
+
+def _tail(path, n=12):
+    try:
+        with open(path, errors="replace") as f:
+            return [ln.rstrip("\n") for ln in f.readlines()[-n:]]
+    except OSError:
+        return []
+
+
+def _logged(cmd, log, cwd=None, env=None):
+    with open(log, "a") as f:
+        f.write("$ %s\n" % " ".join(cmd))
+        f.flush()
+        return subprocess.run(cmd, cwd=cwd, env=env, stdout=f,
+                              stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL).returncode
+
+
+def _make(top, tree, out, kver, *targets):
+    return ["make", "--no-print-directory", "-C", top, "-j2",
+            "KSRC=%s" % tree, "OUTPUT=%s" % out, "KVER=%s" % kver] + \
+        list(targets)
+
+
+def program_list(top, tree, out, kver, log):
+    """Every collection:test of the build against tree (TEST_PROGS)."""
+    p = subprocess.run(_make(top, tree, out, kver, "-s", "validate_list"),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, errors="replace")
+    if p.returncode != 0:
+        with open(log, "a") as f:
+            f.write(p.stderr)
+        raise SideError("cannot list the programs of the build against %s: "
+                        "%s" % (tree, " ".join(p.stderr.split()[-20:])), log)
+    return p.stdout.split()
+
+
+def build(top, tree, out, kver, globs, log):
+    """Build the programs (those matching globs, or all) into out; their
+    kselftest-list.txt.  SideError when the build fails."""
+    os.makedirs(out, exist_ok=True)
+    if not globs:
+        rc = _logged(_make(top, tree, out, kver, "all"), log)
+        progs = None
+    else:
+        progs = [p for p in program_list(top, tree, out, kver, log)
+                 if any(fnmatch.fnmatchcase(p, g) for g in globs)]
+        if not progs:
+            raise SideError("--programs %s matches none of the suite's "
+                            "programs (make validate_list prints them)"
+                            % " ".join(globs))
+        targets = [os.path.join(out, p.replace(":", "/", 1)) for p in progs]
+        rc = _logged(_make(top, tree, out, kver, *targets), log)
+    if rc != 0:
+        raise SideError("the build against %s failed (make exit %d): %s" % (
+            tree, rc, " | ".join(_tail(log, 3))), log)
+    if progs is not None:
+        lst = os.path.join(out, "kselftest-list.txt")
+        with open(lst + ".tmp", "w") as f:
+            f.write("".join(p + "\n" for p in progs))
+        os.replace(lst + ".tmp", lst)
+    return progs
+
+
+def _latest(root):
+    path = os.path.join(root, "latest", "results.json")
+    if not os.path.isfile(path):
+        return None
+    return os.path.realpath(path)
+
+
+def run_host(top, tree, out, results_root, label, log):
+    """The runner over out; the run's results.json."""
+    env = dict(os.environ, PYTHONPATH=os.path.join(top, "runner"),
+               PYTHONDONTWRITEBYTECODE="1")
+    cmd = [sys.executable, "-m", "desctest_runner", "run", "--output", out,
+           "--settings", os.path.join(top, "configs", "settings"),
+           "--results", results_root, "--ksrc", tree, "--label", label]
+    rc = _logged(cmd, log, env=env)
+    res = _latest(results_root)
+    if res is None:
+        raise SideError("the runner filed no results (exit %d)" % rc, log)
+    return res
+
+
+def debian_kernel(top, kver, log):
+    """(release, package root) of Debian's kernel for kver, fetched once
+    into .build/vm/kernels as make vm_tests does."""
+    cache = os.path.join(top, ".build", "vm", "kernels")
+    p = subprocess.run([os.path.join(top, "tests", "vm", "fetch-kernel.sh"),
+                        kver, cache], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, errors="replace")
+    with open(log, "a") as f:
+        f.write(p.stderr)
+    rel = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
+    if p.returncode != 0 or not rel:
+        raise SideError("cannot fetch Debian's %s kernel: %s" % (
+            kver, " ".join(p.stderr.split()[-20:])), log)
+    return rel, os.path.join(cache, rel, "root")
+
+
+def _vm_run(top, kernel, out, work, label, results_root, tree, log,
+            modroot=None, release=None, kdir=None):
+    cmd = [os.path.join(top, "tests", "vm", "vm-run.sh"), "--kernel", kernel,
+           "--output", out, "--work", work, "--label", label,
+           "--results", results_root, "--ksrc", tree, "--top", top,
+           "--python", sys.executable]
+    for opt, val in (("--modroot", modroot), ("--release", release),
+                     ("--kdir", kdir)):
+        if val:
+            cmd += [opt, val]
+    env = dict(os.environ)
+    env.setdefault("VM_EXCLUDE", "differential:*")
+    rc = _logged(cmd, log, env=env)
+    res = _latest(results_root)
+    if res is None:
+        raise SideError("the boot of %s filed no results (vm-run.sh exit "
+                        "%d): %s" % (kernel, rc, " | ".join(_tail(log, 3))),
+                        log)
+    return res
+
+
+def _wants_module(out):
+    """Whether the build's list holds the module's programs (the module is
+    built against the booted kernel only for them)."""
+    with open(os.path.join(out, "kselftest-list.txt")) as f:
+        return any(ln.startswith("module:") for ln in f)
+
+
+def run_vm(top, tree, out, kver, work, results_root, label, log):
+    rel, root = debian_kernel(top, kver, log)
+    kdir = os.path.join(root, "usr", "src", "linux-headers-" + rel)
+    return _vm_run(top, os.path.join(root, "boot", "vmlinuz-" + rel), out,
+                   work, label, results_root, tree, log, modroot=root,
+                   release=rel, kdir=kdir if _wants_module(out) else None)
+
+
+KBUILD = os.path.join("lib", "kbuild", "build-kernel.sh")
+
+
+def kernel_available(top):
+    return os.access(os.path.join(top, KBUILD), os.X_OK)
+
+
+# What a tree's own in-tree `make headers` leaves behind, which a kernel
+# build with O= refuses to start on ("source tree is not clean").
+_NOT_SOURCE = (".git", ".config", "include/config", "include/generated",
+               "arch/*/include/generated", "usr/include", ".desctest-*")
+
+
+def sync_source(tree, src, log):
+    """src: the side's tree as a kernel build source at one fixed path,
+    rewritten only where the content differs, so the kernel build output
+    of the other side (and of earlier validations) stays valid and the
+    second build is incremental."""
+    os.makedirs(src, exist_ok=True)
+    cmd = ["rsync", "-a", "--checksum", "--delete"] + \
+        ["--exclude=/%s" % x for x in _NOT_SOURCE] + [tree + "/", src + "/"]
+    if _logged(cmd, log) != 0:
+        raise SideError("copying %s for the kernel build failed" % tree, log)
+
+
+def run_kernel(top, tree, out, kcache, work, results_root, label, log):
+    """Build the side's kernel (sources synced into kcache/src, output in
+    kcache/obj, both kept between sides and validations) and boot it with
+    the side's programs."""
+    src, obj = os.path.join(kcache, "src"), os.path.join(kcache, "obj")
+    sync_source(tree, src, log)
+    with open(log, "a") as f:
+        f.write("$ %s %s %s\n" % (KBUILD, src, obj))
+    p = subprocess.run([os.path.join(top, KBUILD), src, obj],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, errors="replace")
+    with open(log, "a") as f:
+        f.write(p.stderr + p.stdout)
+    if p.returncode != 0:
+        raise SideError("the kernel build of %s failed: %s" % (
+            tree, (p.stderr.strip().splitlines() or ["?"])[-1]), log)
+    vals = dict(w.split("=", 1) for w in p.stdout.split() if "=" in w)
+    kernel = vals.get("KERNEL", os.path.join(obj, "arch/x86/boot/bzImage"))
+    return _vm_run(top, kernel, out, work, label, results_root, tree, log,
+                   modroot=vals.get("MODULES"), kdir=vals.get("KDIR", obj))
+
+
+def timed(progress, what, fn, *args):
+    t0 = time.monotonic()
+    progress("%s ..." % what)
+    r = fn(*args)
+    progress("%s: done in %.0f s" % (what, time.monotonic() - t0))
+    return r

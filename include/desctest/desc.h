@@ -59,8 +59,14 @@ DT_FN uint64_t dt_set_bits(uint64_t raw, unsigned hi, unsigned lo,
 
 /* ---- layouts: X(name, word, hi, lo) ------------------------------------ */
 
-/* Segment descriptor, one 64-bit word (SDM Vol. 3A, Figure 3-8). */
-#define DT_SEG_FIELDS(X)                                                      \
+/*
+ * The low word of every descriptor that has a base and a limit: the
+ * segment descriptor's (SDM Vol. 3A, Figure 3-8), which the 16-byte system
+ * descriptors keep as their word 0 (Figure 7-4).  Declared once, in two
+ * parts around bits 54:53 (D/B and L), which only code and data segments
+ * define; the layouts below compose them.
+ */
+#define DT_LOW_WORD_52_0(X)                                                   \
 	X(limit_15_0, 0, 15, 0)                                               \
 	X(base_15_0, 0, 31, 16)                                               \
 	X(base_23_16, 0, 39, 32)                                              \
@@ -69,29 +75,27 @@ DT_FN uint64_t dt_set_bits(uint64_t raw, unsigned hi, unsigned lo,
 	X(dpl, 0, 46, 45)                                                     \
 	X(p, 0, 47, 47)                                                       \
 	X(limit_19_16, 0, 51, 48)                                             \
-	X(avl, 0, 52, 52)                                                     \
-	X(l, 0, 53, 53)                                                       \
-	X(db, 0, 54, 54)                                                      \
+	X(avl, 0, 52, 52)
+#define DT_LOW_WORD_63_55(X)                                                  \
 	X(g, 0, 55, 55)                                                       \
 	X(base_31_24, 0, 63, 56)
 
+/* Segment descriptor, one 64-bit word (SDM Vol. 3A, Figure 3-8). */
+#define DT_SEG_FIELDS(X)                                                      \
+	DT_LOW_WORD_52_0(X)                                                   \
+	X(l, 0, 53, 53)                                                       \
+	X(db, 0, 54, 54)                                                      \
+	DT_LOW_WORD_63_55(X)
+
 /*
- * 64-bit system-segment descriptor: TSS and LDT (Figure 7-4).  Word 0 has
- * the legacy layout; word 1 holds base 63:32 and a reserved dword whose
- * type field (bits 44:40 of the descriptor's high half) must be zero.
+ * 64-bit system-segment descriptor: TSS and LDT (Figure 7-4).  Word 0 is
+ * the low word above (bits 54:53 reserved); word 1 holds base 63:32 and a
+ * reserved dword whose type field (bits 44:40 of the descriptor's high
+ * half) must be zero.
  */
 #define DT_SYS_FIELDS(X)                                                      \
-	X(limit_15_0, 0, 15, 0)                                               \
-	X(base_15_0, 0, 31, 16)                                               \
-	X(base_23_16, 0, 39, 32)                                              \
-	X(type, 0, 43, 40)                                                    \
-	X(s, 0, 44, 44)                                                       \
-	X(dpl, 0, 46, 45)                                                     \
-	X(p, 0, 47, 47)                                                       \
-	X(limit_19_16, 0, 51, 48)                                             \
-	X(avl, 0, 52, 52)                                                     \
-	X(g, 0, 55, 55)                                                       \
-	X(base_31_24, 0, 63, 56)                                              \
+	DT_LOW_WORD_52_0(X)                                                   \
+	DT_LOW_WORD_63_55(X)                                                  \
 	X(base_63_32, 1, 31, 0)                                               \
 	X(reserved_hi, 1, 63, 32)                                             \
 	X(zero_type_hi, 1, 44, 40)
@@ -190,10 +194,19 @@ DT_FN uint64_t dt_seg_base(const struct dt_seg *d)
 	       dt_seg_base_31_24(d) << 24;
 }
 
+/* A system descriptor's word 0 is a segment descriptor's low word. */
+DT_FN struct dt_seg dt_sys_low(const struct dt_sys *d)
+{
+	struct dt_seg lo = { { d->w[0] } };
+
+	return lo;
+}
+
 DT_FN uint64_t dt_sys_base(const struct dt_sys *d)
 {
-	return dt_sys_base_15_0(d) | dt_sys_base_23_16(d) << 16 |
-	       dt_sys_base_31_24(d) << 24 | dt_sys_base_63_32(d) << 32;
+	const struct dt_seg lo = dt_sys_low(d);
+
+	return dt_seg_base(&lo) | dt_sys_base_63_32(d) << 32;
 }
 
 DT_FN uint64_t dt_gate_offset(const struct dt_gate *d)
@@ -210,7 +223,9 @@ DT_FN uint64_t dt_seg_limit_raw(const struct dt_seg *d)
 
 DT_FN uint64_t dt_sys_limit_raw(const struct dt_sys *d)
 {
-	return dt_sys_limit_15_0(d) | dt_sys_limit_19_16(d) << 16;
+	const struct dt_seg lo = dt_sys_low(d);
+
+	return dt_seg_limit_raw(&lo);
 }
 
 /* Byte limit the CPU applies: with G=1 the field counts 4-KByte units and
@@ -239,9 +254,10 @@ DT_FN void dt_seg_set_base(struct dt_seg *d, uint64_t base)
 
 DT_FN void dt_sys_set_base(struct dt_sys *d, uint64_t base)
 {
-	dt_sys_set_base_15_0(d, dt_bits(base, 15, 0));
-	dt_sys_set_base_23_16(d, dt_bits(base, 23, 16));
-	dt_sys_set_base_31_24(d, dt_bits(base, 31, 24));
+	struct dt_seg lo = dt_sys_low(d);
+
+	dt_seg_set_base(&lo, base);
+	d->w[0] = lo.w[0];
 	dt_sys_set_base_63_32(d, dt_bits(base, 63, 32));
 }
 
@@ -260,8 +276,10 @@ DT_FN void dt_seg_set_limit_raw(struct dt_seg *d, uint64_t raw20)
 
 DT_FN void dt_sys_set_limit_raw(struct dt_sys *d, uint64_t raw20)
 {
-	dt_sys_set_limit_15_0(d, dt_bits(raw20, 15, 0));
-	dt_sys_set_limit_19_16(d, dt_bits(raw20, 19, 16));
+	struct dt_seg lo = dt_sys_low(d);
+
+	dt_seg_set_limit_raw(&lo, raw20);
+	d->w[0] = lo.w[0];
 }
 
 /* A selector's byte offset into its table: index * 8 (SDM 3.4.2). */

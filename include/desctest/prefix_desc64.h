@@ -14,12 +14,16 @@
  * the kernel builds with -fno-strict-overflow.  Code that includes this
  * header is built without UBSan.)
  *
+ * What it returns is modelled in prefix_model.h, included here; the unit
+ * tests check the two against each other.
+ *
  * Freestanding: user space, KVM guests and the kernel module use it.
  */
 #ifndef DESCTEST_PREFIX_DESC64_H
 #define DESCTEST_PREFIX_DESC64_H
 
 #include "desc.h"
+#include "prefix_model.h"
 
 struct dt_prefix_desc64 {
 	uint16_t limit0;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "desctest/desc.hpp"
+#include "desctest/prefix_model.h"
 
 namespace desctest::differential {
 
@@ -21,9 +22,9 @@ bool sweep_is_sign_extension(const SweepResult &r)
 		return false;
 	// With base3 already all ones, forcing bits 63:32 to one changes
 	// nothing: the bug is invisible and no mismatch is the right answer.
-	bool visible = r.base3 != 0xffffffffu;
 	for (unsigned b2 = 0; b2 < 256; b2++) {
-		std::uint64_t want = (visible && b2 >= 0x80) ? kPerBase2 : 0;
+		std::uint64_t base = std::uint64_t{r.base3} << 32 | std::uint64_t{b2} << 24;
+		std::uint64_t want = dt_prefix_bug_shows(base) ? kPerBase2 : 0;
 		if (s.per_base2[b2] != want)
 			return false;
 	}

@@ -48,13 +48,6 @@ std::string describe(ErrorClass c, const std::vector<SweepResult> &sweeps,
 // "0x80-0xff" style list of the base2 values that had mismatches.
 std::string base2_ranges(const dt_sweep_stats &s);
 
-// Where this base would go wrong under the pre-fix expression: the value
-// it decodes to.  Used for the commit-message example and for reports.
-constexpr std::uint64_t sign_extended(std::uint64_t base)
-{
-	return (base & (std::uint64_t{1} << 31)) ? (base | DT_UPPER_ONES) : base;
-}
-
 // The base of a 16-byte descriptor read straight from its memory image by
 // the byte offsets of SDM Vol. 3A Figure 7-4 (bytes 2-4, 7 and 8-11): the
 // oracle for the random descriptors, independent of every decoder.

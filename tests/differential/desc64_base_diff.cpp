@@ -31,7 +31,9 @@
 
 #include "classify.hpp"
 #include "desctest/desc.hpp"
-#include "ktap.hpp"
+#include "desctest/ktap.hpp"
+#include "desctest/prefix_model.h"
+#include "desctest/splitmix64.h"
 
 extern "C" const dt_impl *const __start_dt_impls[];
 extern "C" const dt_impl *const __stop_dt_impls[];
@@ -166,28 +168,20 @@ dt_sweep_stats sweep(const dt_impl &impl, std::uint32_t base3, unsigned threads)
 	return all;
 }
 
-std::uint64_t splitmix64(std::uint64_t &state)
-{
-	std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 RandomResult random_check(const dt_impl &impl, std::uint64_t n, std::uint64_t seed)
 {
 	RandomResult r;
 	r.seed = seed;
 	std::uint64_t state = seed;
 	for (std::uint64_t i = 0; i < n; i++) {
-		std::uint64_t w0 = splitmix64(state), w1 = splitmix64(state);
+		std::uint64_t w0 = dt_splitmix64(&state), w1 = dt_splitmix64(&state);
 		std::uint64_t want = base_from_bytes(w0, w1);
 		std::uint64_t got = impl.decode(w0, w1);
 		r.checked++;
 		if (got == want)
 			continue;
 		r.mismatches++;
-		if (got != sign_extended(want))
+		if (got != dt_prefix_model(want))
 			r.not_sign_extension++;
 		if (r.hits.size() < DT_MAX_HITS)
 			r.hits.push_back({w0, w1, got, want});

@@ -25,6 +25,9 @@
 
 #include <stdint.h>
 
+#include "desctest/desc.h"
+#include "desctest/prefix_model.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,8 +44,8 @@ struct dt_hit {
 struct dt_sweep_stats {
 	uint64_t checked;
 	uint64_t mismatches;
-	/* mismatches where seen != wanted | 0xffffffff00000000, i.e. that
-	 * are not "bits 63:32 forced to one" */
+	/* mismatches that are not of the pre-fix bug's shape, "bits 63:32
+	 * forced to one" (desctest/prefix_model.h) */
 	uint64_t not_upper_ones;
 	/* OR of seen ^ wanted over the mismatches of the blocks recorded:
 	 * every block with a mismatch not of that shape, and the first
@@ -71,30 +74,39 @@ struct dt_impl {
 
 /* Word 0 of the swept descriptors: available 64-bit TSS, P=1, limit 0x67;
  * the base bits are OR'ed in by the loop. */
-#define DT_SWEEP_W0_ATTRS                                                      \
-	((uint64_t)0x67 | (uint64_t)0x9 << 40 | (uint64_t)1 << 47)
+static inline uint64_t dt_sweep_w0_attrs(void)
+{
+	struct dt_sys d = { { 0, 0 } };
 
-#define DT_UPPER_ONES 0xffffffff00000000ull
+	dt_sys_set_limit_raw(&d, 0x67);
+	dt_sys_set_type(&d, DT_SYS_TSS64_AVAIL);
+	dt_sys_set_p(&d, 1);
+	return d.w[0];
+}
 
 /* Fill the kernel's struct desc64 (KVM selftests processor.h) field by
- * field from the two descriptor words, per SDM Vol. 3A Figure 7-4. */
+ * field from the two descriptor words, each field read through desc.h's
+ * layouts (the segment layout for L and D/B, reserved in a system
+ * descriptor but fields of struct desc64). */
 #define DT_FILL_DESC64(d, w0, w1)                                              \
 	do {                                                                   \
-		(d).limit0 = (uint16_t)(w0);                                   \
-		(d).base0 = (uint16_t)((w0) >> 16);                            \
-		(d).base1 = ((w0) >> 32) & 0xff;                               \
-		(d).type = ((w0) >> 40) & 0xf;                                 \
-		(d).s = ((w0) >> 44) & 1;                                      \
-		(d).dpl = ((w0) >> 45) & 3;                                    \
-		(d).p = ((w0) >> 47) & 1;                                      \
-		(d).limit1 = ((w0) >> 48) & 0xf;                               \
-		(d).avl = ((w0) >> 52) & 1;                                    \
-		(d).l = ((w0) >> 53) & 1;                                      \
-		(d).db = ((w0) >> 54) & 1;                                     \
-		(d).g = ((w0) >> 55) & 1;                                      \
-		(d).base2 = ((w0) >> 56) & 0xff;                               \
-		(d).base3 = (uint32_t)(w1);                                    \
-		(d).zero1 = (uint32_t)((w1) >> 32);                            \
+		const struct dt_sys s_ = { { (w0), (w1) } };                   \
+		const struct dt_seg lo_ = { { (w0) } };                        \
+		(d).limit0 = (uint16_t)dt_sys_limit_15_0(&s_);                 \
+		(d).base0 = (uint16_t)dt_sys_base_15_0(&s_);                   \
+		(d).base1 = dt_sys_base_23_16(&s_);                            \
+		(d).type = dt_sys_type(&s_);                                   \
+		(d).s = dt_sys_s(&s_);                                         \
+		(d).dpl = dt_sys_dpl(&s_);                                     \
+		(d).p = dt_sys_p(&s_);                                         \
+		(d).limit1 = dt_sys_limit_19_16(&s_);                          \
+		(d).avl = dt_sys_avl(&s_);                                     \
+		(d).l = dt_seg_l(&lo_);                                        \
+		(d).db = dt_seg_db(&lo_);                                      \
+		(d).g = dt_sys_g(&s_);                                         \
+		(d).base2 = dt_sys_base_31_24(&s_);                            \
+		(d).base3 = (uint32_t)dt_sys_base_63_32(&s_);                  \
+		(d).zero1 = (uint32_t)dt_sys_reserved_hi(&s_);                 \
 	} while (0)
 
 /*
@@ -149,10 +161,10 @@ struct dt_impl {
 	{                                                                      \
 		const uint64_t w1 = base3;                                     \
 		/* seen ^ wanted of a mismatch of the sign-extension shape */  \
-		const uint64_t sx = ~(w1 << 32) & DT_UPPER_ONES;               \
+		const uint64_t sx = dt_prefix_bug_xor(w1);                     \
 		for (uint64_t b2 = b2_lo; b2 < b2_hi; b2++) {                  \
 			for (uint64_t b1 = 0; b1 < 0x100; b1++) {              \
-				const uint64_t w0 = DT_SWEEP_W0_ATTRS |        \
+				const uint64_t w0 = dt_sweep_w0_attrs() |      \
 						    b1 << 32 | b2 << 56;       \
 				const uint64_t want_hi = w1 << 32 |            \
 							 b2 << 24 | b1 << 16;  \

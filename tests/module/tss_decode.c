@@ -25,6 +25,16 @@ int dtm_tss_locate(uint16_t gdtr_limit, uint16_t tr, uint64_t *offset)
 	return DTM_LOCATE_OK;
 }
 
+int dtm_gdtr_limit_check(uint16_t limit, uint16_t kernel_limit, int intel,
+			 int vmxe, int kvm_intel)
+{
+	if (limit == kernel_limit)
+		return DTM_GDTR_LIMIT_KERNEL;
+	if (limit == DTM_VMX_EXIT_GDTR_LIMIT && intel && vmxe && kvm_intel)
+		return DTM_GDTR_LIMIT_VMX_EXIT;
+	return DTM_GDTR_LIMIT_WRONG;
+}
+
 void dtm_tss_decode(struct dtm_tss_view *v)
 {
 	struct dt_sys d = { { v->desc_lo, v->desc_hi } };

@@ -56,4 +56,23 @@ void dtm_tss_decode(struct dtm_tss_view *v);
 /* The pre-fix get_desc64_base() expression over a raw 16-byte descriptor. */
 uint64_t dtm_prefix_base(uint64_t desc_lo, uint64_t desc_hi);
 
+/*
+ * The GDTR limit a CPU may show when the module reads it.  The kernel's
+ * own, GDT_SIZE - 1; or 0xffff, which a VMX VM exit leaves (SDM Vol. 3C,
+ * "Loading Host Segment and Descriptor-Table Registers": the host GDTR
+ * limit is set to 0xffff) until KVM reloads the host GDT as the vCPU
+ * thread leaves its run loop.  0xffff is accepted only where that can be
+ * the cause: an Intel CPU (intel), in VMX operation when read (vmxe:
+ * CR4.VMXE), with kvm_intel loaded (kvm_intel).  Anywhere else it would be
+ * a host GDT limit never restored.
+ */
+#define DTM_VMX_EXIT_GDTR_LIMIT 0xffff
+enum dtm_gdtr_limit {
+	DTM_GDTR_LIMIT_KERNEL = 0,	/* the kernel's limit */
+	DTM_GDTR_LIMIT_VMX_EXIT,	/* 0xffff, and a VMX VM exit explains it */
+	DTM_GDTR_LIMIT_WRONG,		/* anything else */
+};
+int dtm_gdtr_limit_check(uint16_t limit, uint16_t kernel_limit, int intel,
+			 int vmxe, int kvm_intel);
+
 #endif /* DESCTEST_TSS_DECODE_H */

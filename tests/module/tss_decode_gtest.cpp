@@ -25,6 +25,7 @@
 #include <gtest/gtest.h>
 
 #include <desctest/desc.hpp>
+#include <desctest/splitmix64.h>
 
 extern "C" {
 #include "tss_decode.h"
@@ -38,16 +39,10 @@ asm(".text\n"
 
 namespace {
 
-// splitmix64: a fixed, reproducible stream of descriptor words.
+// A fixed, reproducible stream of descriptor words (desctest/splitmix64.h).
 struct Stream {
 	uint64_t s;
-	uint64_t next()
-	{
-		uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-		return z ^ (z >> 31);
-	}
+	uint64_t next() { return dt_splitmix64(&s); }
 };
 
 // What the pre-fix expression must give: bits 31:0 of the base as an int,
@@ -157,6 +152,27 @@ TEST(ProductionObject, Locate)
 	EXPECT_EQ(dtm_tss_locate(0x7f, 0x70, &off), DTM_LOCATE_OK);
 	EXPECT_EQ(dtm_tss_locate(0x7f, 0x78, &off), DTM_LOCATE_BEYOND_LIMIT);
 	EXPECT_EQ(dtm_tss_locate(0xffff, 0xfff8, &off), DTM_LOCATE_BEYOND_LIMIT);
+}
+
+// 0xffff is the limit a VMX VM exit leaves: accepted only on an Intel CPU
+// in VMX operation with kvm_intel loaded; the kernel's limit always.
+TEST(ProductionObject, GdtrLimit)
+{
+	const uint16_t kernel = 0x7f, vmx = DTM_VMX_EXIT_GDTR_LIMIT;
+
+	for (int intel = 0; intel < 2; intel++)
+		for (int vmxe = 0; vmxe < 2; vmxe++)
+			for (int kvm_intel = 0; kvm_intel < 2; kvm_intel++) {
+				EXPECT_EQ(dtm_gdtr_limit_check(kernel, kernel, intel, vmxe, kvm_intel),
+					  DTM_GDTR_LIMIT_KERNEL);
+				EXPECT_EQ(dtm_gdtr_limit_check(vmx, kernel, intel, vmxe, kvm_intel),
+					  intel && vmxe && kvm_intel ? DTM_GDTR_LIMIT_VMX_EXIT
+								    : DTM_GDTR_LIMIT_WRONG)
+					<< "intel " << intel << " vmxe " << vmxe
+					<< " kvm_intel " << kvm_intel;
+				EXPECT_EQ(dtm_gdtr_limit_check(0xfff, kernel, intel, vmxe, kvm_intel),
+					  DTM_GDTR_LIMIT_WRONG);
+			}
 }
 
 int main(int argc, char **argv)

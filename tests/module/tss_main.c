@@ -26,6 +26,10 @@
 #include <asm/desc.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
+#include <asm/special_insns.h>
+
+#include <desctest/ktap.h>
+#include <desctest/prefix_model.h>
 
 #include "tss_decode.h"
 
@@ -41,7 +45,16 @@
 struct dtm_cpu {
 	struct dtm_tss_view v;
 	int locate;		/* enum dtm_locate */
+	bool vmxe;		/* CR4.VMXE when GDTR was read */
 };
+
+/*
+ * Set by the loader (tss_module_test) when /sys/module/kvm_intel exists:
+ * the kernel does not export a way to ask whether a module is loaded.
+ */
+static bool kvm_intel;
+module_param(kvm_intel, bool, 0444);
+MODULE_PARM_DESC(kvm_intel, "kvm_intel is loaded (set by tss_module_test)");
 
 static char *dtm_report;
 static size_t dtm_report_len;
@@ -58,6 +71,7 @@ static void dtm_read_cpu(void *arg)
 
 	asm volatile("sgdt %0" : "=m"(gdtr));
 	asm volatile("str %0" : "=r"(tr));
+	c->vmxe = !!(__read_cr4() & X86_CR4_VMXE);
 	c->v.gdtr_base = gdtr.address;
 	c->v.gdtr_limit = gdtr.size;
 	c->v.tr = tr;
@@ -95,34 +109,45 @@ static void dtm_result(struct dtm_ktap *k, bool ok, int cpu, const char *name)
 		       cpu, name);
 }
 
-/*
- * A VMX VM exit loads the host GDTR base from the VMCS but sets the GDTR
- * limit to 0xffff (SDM Vol. 3C, VM exits, "Loading Host Segment and
- * Descriptor-Table Registers"); KVM reloads the host GDT, and with it
- * GDT_SIZE-1, only when the vCPU thread leaves its run loop.  An IPI that
- * lands on a CPU whose vCPU thread is inside that loop sees 0xffff.
- */
-#define DTM_VMX_EXIT_GDTR_LIMIT 0xffff
+/* One field of one CPU, in desctest's seen-vs-wanted line
+ * (desctest/ktap.h): "# cpuN: <field> seen 0x.. wanted 0x..", marked
+ * when they differ; true when equal. */
+static bool dtm_expect(struct dtm_ktap *k, int cpu, const char *field,
+		       u64 seen, u64 wanted)
+{
+	char who[16];
 
-/* GDTR of this CPU against the kernel's GDT for it. */
+	snprintf(who, sizeof(who), "cpu%d", cpu);
+	seq_buf_printf(&k->s, "# " DT_SEEN_WANTED_FMT "\n", who, field,
+		       (unsigned long long)seen, (unsigned long long)wanted,
+		       dt_mismatch_mark(seen, wanted));
+	return seen == wanted;
+}
+
+/* GDTR of this CPU against the kernel's GDT for it; a limit of 0xffff
+ * only where a VMX VM exit explains it (dtm_gdtr_limit_check()). */
 static void dtm_check_gdt(struct dtm_ktap *k, int cpu, const struct dtm_cpu *c)
 {
 	u64 want = (unsigned long)get_cpu_gdt_ro(cpu);
-	bool base_ok = c->v.gdtr_base == want;
-	bool vmx_limit = c->v.gdtr_limit == DTM_VMX_EXIT_GDTR_LIMIT;
-	bool limit_ok = c->v.gdtr_limit == GDT_SIZE - 1 || vmx_limit;
+	bool intel = boot_cpu_data.x86_vendor == X86_VENDOR_INTEL;
+	int limit = dtm_gdtr_limit_check(c->v.gdtr_limit, GDT_SIZE - 1, intel,
+					 c->vmxe, kvm_intel);
+	bool ok;
 
-	seq_buf_printf(&k->s, "# cpu%d GDTR base 0x%016llx limit 0x%x\n",
-		       cpu, c->v.gdtr_base, c->v.gdtr_limit);
-	if (vmx_limit)
-		seq_buf_printf(&k->s, "# cpu%d GDTR limit 0x%x, not 0x%x: left by a VMX VM exit, which sets the limit to 0xffff until KVM reloads the host GDT as the vCPU thread leaves its run loop\n",
+	ok = dtm_expect(k, cpu, "GDTR base (get_cpu_gdt_ro)", c->v.gdtr_base, want);
+	if (limit == DTM_GDTR_LIMIT_VMX_EXIT) {
+		seq_buf_printf(&k->s, "# cpu%d GDTR limit 0x%x, not 0x%x: left by a VMX VM exit (Intel CPU, CR4.VMXE set, kvm_intel loaded), which sets the limit to 0xffff until KVM reloads the host GDT as the vCPU thread leaves its run loop\n",
 			       cpu, c->v.gdtr_limit, GDT_SIZE - 1);
-	if (!base_ok || !limit_ok)
-		seq_buf_printf(&k->s,
-			       "# cpu%d GDTR base seen 0x%016llx wanted 0x%016llx (get_cpu_gdt_ro), limit seen 0x%x wanted 0x%x (or 0x%x after a VMX VM exit)\n",
-			       cpu, c->v.gdtr_base, want, c->v.gdtr_limit,
-			       GDT_SIZE - 1, DTM_VMX_EXIT_GDTR_LIMIT);
-	dtm_result(k, base_ok && limit_ok, cpu, "gdtr");
+		ok &= dtm_expect(k, cpu, "GDTR limit (after a VMX VM exit)",
+				 c->v.gdtr_limit, DTM_VMX_EXIT_GDTR_LIMIT);
+	} else {
+		ok &= dtm_expect(k, cpu, "GDTR limit (GDT_SIZE - 1)", c->v.gdtr_limit,
+				 GDT_SIZE - 1);
+	}
+	if (limit == DTM_GDTR_LIMIT_WRONG && c->v.gdtr_limit == DTM_VMX_EXIT_GDTR_LIMIT)
+		seq_buf_printf(&k->s, "# cpu%d GDTR limit 0x%x is accepted only after a VMX VM exit: here Intel %d, CR4.VMXE %d, kvm_intel %d\n",
+			       cpu, DTM_VMX_EXIT_GDTR_LIMIT, intel, c->vmxe, kvm_intel);
+	dtm_result(k, ok, cpu, "gdtr");
 }
 
 /* Reference decode against the kernel's TSS address for this CPU. */
@@ -130,7 +155,7 @@ static void dtm_check_tss(struct dtm_ktap *k, int cpu, const struct dtm_cpu *c)
 {
 	u64 want = (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss;
 	const struct dtm_tss_view *v = &c->v;
-	bool ok = true;
+	bool ok;
 
 	if (c->locate != DTM_LOCATE_OK) {
 		seq_buf_printf(&k->s, "# cpu%d TR 0x%04x GDTR limit 0x%x: %s\n",
@@ -141,32 +166,16 @@ static void dtm_check_tss(struct dtm_ktap *k, int cpu, const struct dtm_cpu *c)
 	}
 	seq_buf_printf(&k->s, "# cpu%d TR 0x%04x descriptor %016llx:%016llx base 0x%016llx\n",
 		       cpu, v->tr, v->desc_hi, v->desc_lo, v->base);
-	if (v->tr != GDT_ENTRY_TSS * 8) {
-		seq_buf_printf(&k->s, "# cpu%d TR seen 0x%04x wanted 0x%04x (GDT_ENTRY_TSS * 8)\n",
-			       cpu, v->tr, GDT_ENTRY_TSS * 8);
-		ok = false;
-	}
-	if (v->base != want) {
-		seq_buf_printf(&k->s, "# cpu%d TSS base seen 0x%016llx wanted 0x%016llx (cpu_entry_area tss.x86_tss)\n",
-			       cpu, v->base, want);
-		ok = false;
-	}
+	ok = dtm_expect(k, cpu, "TR (GDT_ENTRY_TSS * 8)", v->tr, GDT_ENTRY_TSS * 8);
+	ok &= dtm_expect(k, cpu, "TSS base (cpu_entry_area tss.x86_tss)", v->base, want);
 	/* ltr marks the descriptor busy (SDM 7.2.4). */
-	if (v->type != DESC_TSS + 2 || v->s || v->dpl || !v->p) {
-		seq_buf_printf(&k->s, "# cpu%d type/S/DPL/P seen 0x%x/%u/%u/%u wanted 0x%x/0/0/1 (busy 64-bit TSS)\n",
-			       cpu, v->type, v->s, v->dpl, v->p, DESC_TSS + 2);
-		ok = false;
-	}
-	if (v->limit != __KERNEL_TSS_LIMIT) {
-		seq_buf_printf(&k->s, "# cpu%d TSS limit seen 0x%llx wanted 0x%lx (__KERNEL_TSS_LIMIT)\n",
-			       cpu, v->limit, (unsigned long)__KERNEL_TSS_LIMIT);
-		ok = false;
-	}
-	if (v->zero_type_hi) {
-		seq_buf_printf(&k->s, "# cpu%d upper-half type seen 0x%x wanted 0x0\n",
-			       cpu, v->zero_type_hi);
-		ok = false;
-	}
+	ok &= dtm_expect(k, cpu, "type (busy 64-bit TSS)", v->type, DESC_TSS + 2);
+	ok &= dtm_expect(k, cpu, "S", v->s, 0);
+	ok &= dtm_expect(k, cpu, "DPL", v->dpl, 0);
+	ok &= dtm_expect(k, cpu, "P", v->p, 1);
+	ok &= dtm_expect(k, cpu, "limit (__KERNEL_TSS_LIMIT)", v->limit,
+			 __KERNEL_TSS_LIMIT);
+	ok &= dtm_expect(k, cpu, "upper-half type", v->zero_type_hi, 0);
 	dtm_result(k, ok, cpu, "tss_descriptor");
 }
 
@@ -174,19 +183,22 @@ static void dtm_check_tss(struct dtm_ktap *k, int cpu, const struct dtm_cpu *c)
  * The pre-fix expression on the same bytes.  Its one known fault: base2
  * (bits 31:24) is promoted to a signed int before << 24, so base2 >= 0x80
  * sign-extends into bits 63:32 and the result is exactly
- * 0xffffffff00000000 | base[31:0].  That shape is the expected failure
- * (XFAIL); any other wrong value is a failure of its own.
+ * 0xffffffff00000000 | base[31:0] (dt_prefix_model()).  That shape is
+ * the expected failure (XFAIL); any other wrong value is a failure of its
+ * own.
  */
 static bool dtm_check_prefix(struct dtm_ktap *k, int cpu, const struct dtm_cpu *c)
 {
 	const struct dtm_tss_view *v = &c->v;
 	u64 base2 = (v->base >> 24) & 0xff;
-	u64 sext = 0xffffffff00000000ULL | (v->base & 0xffffffffULL);
+	u64 sext = dt_prefix_model(v->base);
+	char name[32], why[160];
 
+	snprintf(name, sizeof(name), "cpu%d_prefix_decode", cpu);
 	if (c->locate != DTM_LOCATE_OK) {
 		k->n++;
-		seq_buf_printf(&k->s, "ok %u cpu%d_prefix_decode # SKIP no TSS descriptor to decode\n",
-			       k->n, cpu);
+		seq_buf_printf(&k->s, DT_KTAP_DIRECTIVE_FMT "\n", k->n, name, "SKIP",
+			       "no TSS descriptor to decode");
 		return false;
 	}
 	if (v->prefix_base == v->base) {
@@ -196,8 +208,8 @@ static bool dtm_check_prefix(struct dtm_ktap *k, int cpu, const struct dtm_cpu *
 		dtm_result(k, true, cpu, "prefix_decode");
 		return false;
 	}
-	seq_buf_printf(&k->s, "# cpu%d pre-fix get_desc64_base() seen 0x%016llx wanted 0x%016llx (base 31:24 = 0x%02llx)\n",
-		       cpu, v->prefix_base, v->base, base2);
+	dtm_expect(k, cpu, "pre-fix get_desc64_base()", v->prefix_base, v->base);
+	seq_buf_printf(&k->s, "# cpu%d base 31:24 = 0x%02llx\n", cpu, base2);
 	if (base2 < 0x80 || v->prefix_base != sext) {
 		seq_buf_printf(&k->s, "# cpu%d pre-fix get_desc64_base() seen 0x%016llx is not the sign extension of base 31:0 (0x%016llx)\n",
 			       cpu, v->prefix_base, sext);
@@ -206,8 +218,9 @@ static bool dtm_check_prefix(struct dtm_ktap *k, int cpu, const struct dtm_cpu *
 	}
 	k->n++;
 	k->xfail++;
-	seq_buf_printf(&k->s, "ok %u cpu%d_prefix_decode # XFAIL pre-fix expression sign-extends base2 on cpu%d: base 0x%016llx decodes as 0x%016llx\n",
-		       k->n, cpu, cpu, v->base, v->prefix_base);
+	snprintf(why, sizeof(why), "pre-fix expression sign-extends base2 on cpu%d: base 0x%016llx decodes as 0x%016llx",
+		 cpu, v->base, v->prefix_base);
+	seq_buf_printf(&k->s, DT_KTAP_DIRECTIVE_FMT "\n", k->n, name, "XFAIL", why);
 	return true;
 }
 

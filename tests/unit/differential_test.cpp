@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //
 // The implementations the differential links, on the values from the
-// get_desc64_base() fix's commit message, and the classifier on
-// hand-made sweep results.
+// get_desc64_base() fix's commit message, the model of the pre-fix bug
+// (desctest/prefix_model.h) against the re-created expression, and the
+// classifier on hand-made sweep results.
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,8 @@
 
 #include "classify.hpp"
 #include "desctest/desc.hpp"
+#include "desctest/prefix_model.h"
+#include "desctest/splitmix64.h"
 
 extern "C" const dt_impl *const __start_dt_impls[];
 extern "C" const dt_impl *const __stop_dt_impls[];
@@ -61,8 +64,41 @@ TEST(CommitExample, PreFixExpressionGivesTheSignExtendedValue)
 			<< name;
 		EXPECT_EQ(impl->known_bug, 1) << name;
 	}
-	EXPECT_EQ(sign_extended(0xfffffe7cf8d65000u), 0xfffffffff8d65000u);
-	EXPECT_EQ(sign_extended(0xfffffe7c78d65000u), 0xfffffe7c78d65000u);
+	EXPECT_EQ(dt_prefix_model(0xfffffe7cf8d65000u), 0xfffffffff8d65000u);
+	EXPECT_EQ(dt_prefix_model(0xfffffe7c78d65000u), 0xfffffe7c78d65000u);
+}
+
+// The model against the re-created expression (compiled without UBSan in
+// the differential's object): every base2 value, three base3 values and
+// random bases.
+TEST(PrefixModel, AgreesWithThePreFixExpression)
+{
+	const dt_impl *prefix = find("prefix-recreation");
+	ASSERT_NE(prefix, nullptr);
+	for (std::uint64_t base3 : {0xfffffe7cu, 0x0u, 0xffffffffu}) {
+		for (std::uint64_t b2 = 0; b2 < 0x100; b2++) {
+			std::uint64_t base = base3 << 32 | b2 << 24 | 0xd65000u;
+			auto d = SystemDescriptor::tss64(base);
+			EXPECT_EQ(prefix->decode(d.word(0), d.word(1)), dt_prefix_model(base)) << hex(base);
+			EXPECT_EQ(dt_prefix_bug_shows(base), b2 >= 0x80 && base3 != 0xffffffffu) << hex(base);
+			EXPECT_EQ(dt_prefix_bug_range(base), b2 >= 0x80) << hex(base);
+		}
+	}
+	std::uint64_t s = 42;
+	for (int i = 0; i < 100000; i++) {
+		std::uint64_t base = dt_splitmix64(&s);
+		auto d = SystemDescriptor::tss64(base);
+		ASSERT_EQ(prefix->decode(d.word(0), d.word(1)), dt_prefix_model(base)) << hex(base);
+	}
+}
+
+TEST(PrefixModel, TheCommitMessageValueAndTheBugShape)
+{
+	EXPECT_EQ(dt_prefix_model(0xfffffe7cf8d65000u), 0xfffffffff8d65000u);
+	EXPECT_EQ(dt_prefix_model(0xfffffe7c78d65000u), 0xfffffe7c78d65000u);
+	EXPECT_EQ(dt_prefix_bug_xor(0xfffffe7cu), 0x0000018300000000u);
+	EXPECT_EQ(dt_prefix_bug_xor(0xffffffffu), 0u);
+	EXPECT_EQ(dt_prefix_bug_xor(0u), DT_PREFIX_UPPER_ONES);
 }
 
 TEST(Implementations, AgreeWithTheByteOracleBelow0x80AndOnBase3AllOnes)

@@ -3,11 +3,12 @@
  * desctest host programs: user-mode views of descriptor state.
  *
  * Instruction wrappers (CPUID, LAR, LSL, RDPID, RDTSCP, SGDT...), a
- * seen-versus-wanted check that prints both values in hex with the field
- * name, a SIGSEGV/SIGBUS trap for instructions that may fault, and the CPU
- * affinity sweep shared by the programs.  Header only: each program is
- * one translation unit.  Every decode goes through
- * include/desctest/desc.h.
+ * SIGSEGV/SIGBUS trap for instructions whose outcome is decided at run
+ * time, and the test for a hypervisor's descriptor tables.  The programs
+ * are built on the tree's kselftest_harness.h through desctest/harness.h
+ * (results, seen-vs-wanted checks, the per-CPU fixture, CPU pinning).
+ * Header only: each program is one translation unit.  Every decode goes
+ * through include/desctest/desc.h.
  */
 #ifndef DESCTEST_HOST_H
 #define DESCTEST_HOST_H
@@ -22,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kselftest.h"
 #include <desctest/desc.h>
+#include <desctest/harness.h>
 
 /* ---- CPUID feature bits (SDM Vol. 2A, CPUID, Tables 3-8 and 3-20) ----- */
 
@@ -154,78 +155,56 @@ static inline uint32_t host_rdtscp_aux(void)
 	return aux;
 }
 
-/* ---- checks ------------------------------------------------------------- */
+/* ---- instructions whose outcome is decided at run time ---------------- */
 
 /*
- * One comparison: prints "# <what>: <field> seen 0x.. wanted 0x.." and
- * returns 1 when equal.  Callers AND the results of a test's checks.
- */
-static inline int host_check(const char *what, const char *field,
-			     uint64_t seen, uint64_t wanted)
-{
-	int ok = seen == wanted;
-
-	ksft_print_msg("%s: %s seen 0x%llx wanted 0x%llx%s\n", what, field,
-		       (unsigned long long)seen, (unsigned long long)wanted,
-		       ok ? "" : "  <-- MISMATCH");
-	return ok;
-}
-
-/*
- * KTAP result with a directive, "ok N name # SKIP reason" (or XFAIL), from
- * a message "name: reason".  kselftest.h's own helpers print no name for
- * these, which leaves a result keyed by its reason.
- */
-static inline __attribute__((format(printf, 2, 3))) void
-host_result_directive(const char *directive, const char *fmt, ...)
-{
-	char msg[1024], *sep;
-	const char *reason = "";
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	msg[strcspn(msg, "\n")] = 0;
-	sep = strstr(msg, ": ");
-	if (sep) {
-		*sep = 0;
-		reason = sep + 2;
-	}
-	if (!strcmp(directive, "XFAIL"))
-		ksft_inc_xfail_cnt();
-	else
-		ksft_inc_xskip_cnt();
-	printf("ok %u %s # %s %s\n", ksft_test_num(), msg, directive, reason);
-}
-
-#define host_result_skip(...) host_result_directive("SKIP", __VA_ARGS__)
-#define host_result_xfail(...) host_result_directive("XFAIL", __VA_ARGS__)
-
-/* ---- faulting instructions ---------------------------------------------- */
-
-/*
- * Run a block that may raise SIGSEGV or SIGBUS.  HOST_TRY returns 0 on the
- * first pass and the signal number when the block faulted; the handler
- * jumps back with siglongjmp, which also restores the signal mask.
- *
- *	int sig = HOST_TRY();
- *	if (!sig) { ...instruction...; host_try_end(); }
+ * HOST_TRY(sig) { ...instruction... } runs the block with SIGSEGV and
+ * SIGBUS trapped: sig is 0 when the block ran to its end, else the
+ * signal that stopped it.  The handler jumps back with siglongjmp, which
+ * also restores the signal mask; sigsetjmp is the whole controlling
+ * expression of an if, as C11 7.13.1.1 requires.  Locals the block
+ * changes are indeterminate after a jump: keep its results in statics.
+ * (An instruction that must fault on every kernel is a TEST_SIGNAL.)
  */
 static sigjmp_buf host_try_env;
-static volatile sig_atomic_t host_try_armed;
+static volatile sig_atomic_t host_try_armed, host_try_sig;
 
-#define HOST_TRY() (host_try_armed = 1, sigsetjmp(host_try_env, 1))
-
-static inline void host_try_end(void)
-{
-	host_try_armed = 0;
-}
+#define HOST_TRY(sig)                                                         \
+	for (int host_once_ = (host_try_armed = 1, host_try_sig = 0, 1);      \
+	     host_once_;                                                      \
+	     host_once_ = 0, host_try_armed = 0, (sig) = host_try_sig)        \
+		if (!sigsetjmp(host_try_env, 1))
 
 static inline const char *host_signame(int sig)
 {
 	return sig == 0 ? "none" : sig == SIGSEGV ? "SIGSEGV" :
 	       sig == SIGBUS ? "SIGBUS" : "other";
+}
+
+static inline void host_try_handler(int sig)
+{
+	if (host_try_armed) {
+		host_try_armed = 0;
+		host_try_sig = sig;
+		siglongjmp(host_try_env, 1);
+	}
+	/* A fault outside HOST_TRY is a bug in the program: die of it. */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Install the trap; 0, or -errno. */
+static inline int host_try_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = host_try_handler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_NODEFER;
+	if (sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL))
+		return -errno;
+	return 0;
 }
 
 /* ---- whose descriptor tables? ------------------------------------------ */
@@ -274,115 +253,6 @@ static inline int host_foreign_tables(char *why, size_t len)
 	(void)len;
 #endif
 	return 0;
-}
-
-/* ---- affinity sweep ---------------------------------------------------- */
-
-/*
- * The sweep pins the thread to each online CPU in turn.  host_sweep_begin
- * saves the mask; host_sweep_end puts it back and must run on every path
- * (checks never leave the loop early).
- */
-struct host_sweep {
-	cpu_set_t saved;
-	int ncpus;		/* highest online CPU + 1 */
-	cpu_set_t online;
-};
-
-static inline void host_try_handler(int sig)
-{
-	if (host_try_armed) {
-		host_try_armed = 0;
-		siglongjmp(host_try_env, sig);
-	}
-	/* A fault outside HOST_TRY is a bug in the program: die of it. */
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static inline void host_try_install(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = host_try_handler;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_NODEFER;
-	if (sigaction(SIGSEGV, &sa, NULL) || sigaction(SIGBUS, &sa, NULL))
-		ksft_exit_fail_msg("sigaction(SIGSEGV/SIGBUS): %s\n",
-				   strerror(errno));
-}
-
-/* Parse /sys/devices/system/cpu/online ("0-3,5") into a set. */
-static inline int host_online_cpus(cpu_set_t *set, int *ncpus)
-{
-	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
-	char buf[4096], *p, *save = NULL;
-
-	CPU_ZERO(set);
-	*ncpus = 0;
-	if (!f)
-		return -errno;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	for (p = strtok_r(buf, ",\n", &save); p;
-	     p = strtok_r(NULL, ",\n", &save)) {
-		char *end;
-		long lo = strtol(p, &end, 10), hi = lo;
-
-		if (*end == '-')
-			hi = strtol(end + 1, &end, 10);
-		if (lo < 0 || hi < lo || hi >= CPU_SETSIZE)
-			return -ERANGE;
-		for (long c = lo; c <= hi; c++)
-			CPU_SET((int)c, set);
-		if (hi + 1 > *ncpus)
-			*ncpus = (int)hi + 1;
-	}
-	return *ncpus ? 0 : -ENOENT;
-}
-
-static inline int host_sweep_begin(struct host_sweep *s)
-{
-	int err;
-
-	if (sched_getaffinity(0, sizeof(s->saved), &s->saved))
-		return -errno;
-	err = host_online_cpus(&s->online, &s->ncpus);
-	return err;
-}
-
-/* 0 when the thread now runs on CPU, else -errno from the kernel (EINVAL:
- * the CPU is outside this task's cpuset). */
-static inline int host_sweep_pin(struct host_sweep *s, int cpu)
-{
-	cpu_set_t one;
-
-	(void)s;
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	if (sched_setaffinity(0, sizeof(one), &one))
-		return -errno;
-	return sched_getcpu() == cpu ? 0 : -EAGAIN;
-}
-
-/* Put the saved mask back; 1 when the mask read back equals it. */
-static inline int host_sweep_end(struct host_sweep *s)
-{
-	cpu_set_t now;
-
-	if (sched_setaffinity(0, sizeof(s->saved), &s->saved)) {
-		ksft_print_msg("could not restore the CPU affinity mask: %s\n",
-			       strerror(errno));
-		return 0;
-	}
-	if (sched_getaffinity(0, sizeof(now), &now))
-		return 0;
-	return host_check("affinity", "mask restored (CPU_EQUAL)",
-			  (uint64_t)CPU_EQUAL(&now, &s->saved), 1);
 }
 
 #endif /* DESCTEST_HOST_H */

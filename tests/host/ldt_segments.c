@@ -22,13 +22,18 @@
  * present, mode 1 (the old ABI) refuses it outright and clears AVL,
  * entry numbers stop at 8191, and 16-bit segments need CONFIG_X86_16BIT.
  *
- * Each accepted case is two results: <name>, the kernel's side (what
- * modify_ldt stored, decoded), and <name>_cpu, the CPU's side (LAR, LSL,
- * the loads).  Where user mode runs on a hypervisor's tables
- * (host_foreign_tables) and LAR/LSL find no such entry, the CPU is not
- * reading this LDT: <name>_cpu skips.
- *
- * FS, GS and the LDT are restored on every path; the LDT is left empty.
+ * One fixture variant per case; each test runs in a process of its own
+ * (the harness forks), whose setup writes the case's entry, so no test
+ * sees another's LDT and the LDT, FS and GS go with the process.  Each
+ * accepted case is two tests: <fixture>.<case>.kernel, the kernel's side
+ * (what modify_ldt stored, read back raw and decoded), and
+ * <fixture>.<case>.cpu, the CPU's side (LAR, LSL, the load).  The fixture
+ * says what the load must do: ldt_load (it loads; the bases and a read
+ * through GS are checked), ldt_gp (#GP: the process must die of SIGSEGV)
+ * and ldt_np (#NP: SIGBUS), the last two as TEST_F_SIGNAL.  ldt_refused
+ * holds the entries the kernel must refuse.  Where user mode runs on a
+ * hypervisor's tables (host_foreign_tables) and LAR/LSL find no such
+ * entry, the CPU is not reading this LDT: the .cpu test skips.
  */
 #include <asm/ldt.h>
 #include <asm/prctl.h>
@@ -46,11 +51,11 @@
 #define MARKER 0x5a17c0de5a17c0deull
 
 struct ldt_case {
-	const char *name;
 	int func;		/* modify_ldt function: 0x11, or 1 (old ABI) */
 	struct user_desc u;
 	int want_err;		/* errno the kernel must return, 0 for none */
 	int may_einval;		/* 16-bit: EINVAL when CONFIG_X86_16BIT=n */
+	unsigned long bytecount;	/* 0: sizeof(struct user_desc) */
 };
 
 /* user_desc: entry, base, limit, seg_32bit, contents, read_exec_only,
@@ -58,34 +63,7 @@ struct ldt_case {
 #define UD(e, b, l, d32, c, ro, g, np, av, lm) \
 	{ e, b, l, d32, c, ro, g, np, av, lm }
 
-static const struct ldt_case cases[] = {
-	{ "data_rw_g1", 0x11, UD(1, 0x9a5c3000, 0xfffff, 1, 0, 0, 1, 0, 0, 0), 0, 0 },
-	{ "data_ro_g0", 0x11, UD(2, 0xfe7cf000, 0x00fff, 1, 0, 1, 0, 0, 0, 0), 0, 0 },
-	{ "data_rw_expdown", 0x11, UD(3, 0x80000000, 0x00010, 1, 1, 0, 0, 0, 0, 0), 0, 0 },
-	{ "data_ro_expdown_g1", 0x11, UD(4, 0xc0de1000, 0x7ffff, 1, 1, 1, 1, 0, 0, 0), 0, 0 },
-	{ "data_base_below_0x80", 0x11, UD(5, 0x7f3e2000, 0xfffff, 1, 0, 0, 1, 0, 0, 0), 0, 0 },
-	{ "data_avl_lm_ignored", 0x11, UD(6, 0xb3a00000, 0x12345, 1, 0, 0, 0, 0, 1, 1), 0, 0 },
-	{ "data_16bit", 0x11, UD(7, 0x8badf000, 0x0ffff, 0, 0, 0, 0, 0, 0, 0), 0, 1 },
-	{ "data_not_present", 0x11, UD(8, 0xdead0000, 0xfffff, 1, 0, 0, 1, 1, 0, 0), 0, 0 },
-	{ "code_er_g1", 0x11, UD(9, 0xa0b0c000, 0xfffff, 1, 2, 0, 1, 0, 0, 0), 0, 0 },
-	{ "code_exec_only", 0x11, UD(10, 0xf00d0000, 0x0ffff, 1, 2, 1, 0, 0, 0, 0), 0, 0 },
-	{ "code_conforming_not_present", 0x11, UD(11, 0x90000000, 0xfffff, 1, 3, 0, 1, 1, 0, 0), 0, 0 },
-	{ "code_conforming_xo_not_present", 0x11, UD(14, 0x91000000, 0x00fff, 1, 3, 1, 0, 1, 0, 0), 0, 0 },
-	{ "data_base_0xff000000", 0x11, UD(15, 0xff000000, 0x00000, 1, 0, 0, 1, 0, 0, 0), 0, 0 },
-	{ "oldabi_data_avl_cleared", 1, UD(12, 0xe1e2e000, 0x0ffff, 1, 0, 0, 0, 0, 1, 0), 0, 0 },
-	/* Refusals. */
-	{ "refuse_conforming_present", 0x11, UD(16, 0x90000000, 0xfffff, 1, 3, 0, 1, 0, 0, 0), EINVAL, 0 },
-	{ "refuse_oldabi_conforming", 1, UD(16, 0x90000000, 0xfffff, 1, 3, 0, 1, 1, 0, 0), EINVAL, 0 },
-	{ "refuse_entry_8192", 0x11, UD(8192, 0x90000000, 0xfffff, 1, 0, 0, 1, 0, 0, 0), EINVAL, 0 },
-};
-#define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
-
-static int fsgsbase;		/* CR4.FSGSBASE on: RDFSBASE/RDGSBASE usable */
-static unsigned long saved_gsbase;
-/* Set when user mode runs on tables a hypervisor placed
- * (host_foreign_tables): an entry LAR/LSL cannot find is then a SKIP. */
-static int foreign;
-static char foreign_why[256];
+/* ---- the kernel's side -------------------------------------------------- */
 
 /*
  * modify_ldt returns a 32-bit int zero-extended into RAX, so an error comes
@@ -119,22 +97,6 @@ static struct dt_seg wanted_desc(const struct ldt_case *c)
 	return d;
 }
 
-static int check_fields(const char *what, const struct dt_seg *seen,
-			const struct dt_seg *want)
-{
-	int ok = 1;
-
-#define CHECK_FIELD(name, word, hi, lo)                                      \
-	ok &= host_check(what, #name, dt_seg_##name(seen), dt_seg_##name(want));
-	DT_SEG_FIELDS(CHECK_FIELD)
-#undef CHECK_FIELD
-	ok &= host_check(what, "base (reference decode)", dt_seg_base(seen),
-			 dt_seg_base(want));
-	ok &= host_check(what, "limit (scaled)", dt_seg_limit(seen),
-			 dt_seg_limit(want));
-	return ok;
-}
-
 /* Read the whole LDT raw with modify_ldt(0); entry IDX into *D. */
 static int read_entry(unsigned idx, struct dt_seg *d)
 {
@@ -148,199 +110,6 @@ static int read_entry(unsigned idx, struct dt_seg *d)
 	}
 	d->w[0] = raw[idx];
 	return 1;
-}
-
-/* ---- the CPU as oracle -------------------------------------------------- */
-
-struct seg_load {
-	int sig;		/* signal raised by the load or the access */
-	uint64_t gsbase;	/* RDGSBASE after MOV GS (FSGSBASE only) */
-	uint64_t fsbase;	/* RDFSBASE after MOV FS (FSGSBASE only) */
-	uint64_t via_gs;	/* quadword read at GS:0 */
-};
-
-static void restore_gs(void)
-{
-	__asm__ volatile("mov %0, %%gs" : : "r"(0));
-	if (fsgsbase)
-		__asm__ volatile("wrgsbase %0" : : "r"(saved_gsbase));
-	else if (syscall(SYS_arch_prctl, ARCH_SET_GS, saved_gsbase))
-		ksft_print_msg("arch_prctl(ARCH_SET_GS): %s\n", strerror(errno));
-}
-
-static __attribute__((noinline)) void load_gs(uint16_t sel, int read_mem,
-					      struct seg_load *r)
-{
-	__asm__ volatile("mov %0, %%gs" : : "r"((uint32_t)sel));
-	if (fsgsbase)
-		__asm__ volatile("rdgsbase %0" : "=r"(r->gsbase));
-	if (read_mem)
-		__asm__ volatile("mov %%gs:0, %0" : "=r"(r->via_gs));
-}
-
-/*
- * FS holds glibc's thread pointer: swap it out and back inside one asm
- * block, so no C code runs while FS points at the LDT segment.  Needs
- * FSGSBASE to put the 64-bit base back.
- */
-static void load_fs(uint16_t sel, struct seg_load *r)
-{
-	uint64_t base;
-
-	__asm__ volatile("rdfsbase %%r8\n\t"
-			 "mov %%fs, %%r9d\n\t"
-			 "mov %1, %%fs\n\t"
-			 "rdfsbase %0\n\t"
-			 "mov %%r9d, %%fs\n\t"
-			 "wrfsbase %%r8"
-			 : "=&r"(base)
-			 : "r"((uint32_t)sel)
-			 : "r8", "r9", "memory");
-	r->fsbase = base;
-}
-
-static void cpu_load(uint16_t sel, int read_mem, int try_fs,
-		     struct seg_load *r)
-{
-	static struct seg_load res;
-
-	memset(&res, 0, sizeof(res));
-	res.sig = HOST_TRY();
-	if (!res.sig) {
-		load_gs(sel, read_mem, &res);
-		host_try_end();
-		if (try_fs)
-			load_fs(sel, &res);
-	}
-	restore_gs();
-	*r = res;
-}
-
-/* ---- one case ----------------------------------------------------------- */
-
-/*
- * The kernel's side, one KTAP result <name>: modify_ldt's answer, and for
- * an accepted entry the raw descriptor read back through the reference
- * decoder.  1 with *seen set when the CPU's side can be tried.
- */
-static int kernel_case(const struct ldt_case *c, struct dt_seg *seen)
-{
-	struct user_desc u = c->u;
-	struct dt_seg want = wanted_desc(c);
-	long rc;
-	int err;
-
-	rc = sys_modify_ldt(c->func, &u, sizeof(u));
-	err = rc < 0 ? (int)-rc : 0;
-	ksft_print_msg("%s: modify_ldt(0x%x, entry %u, base 0x%x, limit 0x%x) = %ld (%s)\n",
-		       c->name, c->func, c->u.entry_number, c->u.base_addr,
-		       c->u.limit, rc, err ? strerror(err) : "ok");
-	if (c->want_err) {
-		ksft_test_result(host_check(c->name, "errno", (uint64_t)err,
-					    (uint64_t)c->want_err),
-				 "%s\n", c->name);
-		return 0;
-	}
-	if (c->may_einval && err == EINVAL) {
-		host_result_skip("%s: kernel refuses 16-bit LDT segments (CONFIG_X86_16BIT=n or Xen PV)\n",
-				 c->name);
-		host_result_skip("%s_cpu: kernel refuses 16-bit LDT segments (CONFIG_X86_16BIT=n or Xen PV)\n",
-				 c->name);
-		return 0;
-	}
-	if (!host_check(c->name, "errno", (uint64_t)err, 0)) {
-		ksft_test_result_fail("%s\n", c->name);
-		host_result_skip("%s_cpu: not tried: the kernel refused the entry (see %s)\n",
-				 c->name, c->name);
-		return 0;
-	}
-	if (!read_entry(u.entry_number, seen)) {
-		ksft_test_result_fail("%s\n", c->name);
-		host_result_skip("%s_cpu: not tried: the entry could not be read back (see %s)\n",
-				 c->name, c->name);
-		return 0;
-	}
-	ksft_print_msg("%s: raw descriptor 0x%016llx\n", c->name,
-		       (unsigned long long)seen->w[0]);
-	/* The CPU must agree with what the kernel stored, right or wrong. */
-	ksft_test_result(check_fields(c->name, seen, &want), "%s\n", c->name);
-	return 1;
-}
-
-/*
- * The CPU's side, one KTAP result <name>_cpu: LAR, LSL and a segment load
- * of the selector must agree with the reference decode of the raw entry.
- */
-static void cpu_case(const struct ldt_case *c, const struct dt_seg *seen,
-		     void *page_for_base)
-{
-	struct dt_sel sel = dt_sel_make(c->u.entry_number, 1, 3);
-	uint16_t selector = (uint16_t)sel.w[0];
-	uint32_t lar = 0, lsl = 0;
-	int lar_ok = host_lar(selector, &lar), lsl_ok = host_lsl(selector, &lsl);
-	int ok = 1;
-
-	if (foreign && !lar_ok && !lsl_ok) {
-		host_result_skip("%s_cpu: %s; LAR and LSL find no entry 0x%x: the CPU does not read this process's LDT\n",
-				 c->name, foreign_why, selector);
-		return;
-	}
-	ksft_print_msg("%s_cpu: selector 0x%x\n", c->name, selector);
-
-	/* 1. LAR and LSL: same rights and scaled limit as the decode. */
-	ok &= host_check(c->name, "LAR ZF", (uint64_t)lar_ok, 1);
-	ok &= host_check(c->name, "LAR rights (dword 1 & 0x00f0ff00)",
-			 lar & 0x00f0ff00u,
-			 dt_bits(seen->w[0], 63, 32) & 0x00f0ff00u);
-	ok &= host_check(c->name, "LSL ZF", (uint64_t)lsl_ok, 1);
-	ok &= host_check(c->name, "LSL limit", lsl, dt_seg_limit(seen));
-
-	/* 2. Load it: data and readable code load; the rest fault. */
-	{
-		int code = dt_seg_type(seen) & DT_TYPE_CODE;
-		int readable = !code || (dt_seg_type(seen) & DT_TYPE_CODE_READ);
-		int present = (int)dt_seg_p(seen);
-		/*
-		 * MOV to a segment register checks the type (data or
-		 * readable code, else #GP) before P (else #NP) (SDM Vol. 2B,
-		 * MOV, protected-mode exceptions).  Linux turns #GP into
-		 * SIGSEGV and #NP into SIGBUS (arch/x86/kernel/traps.c).
-		 */
-		int want_sig = !readable ? SIGSEGV : !present ? SIGBUS : 0;
-		struct seg_load r;
-		uint64_t base = dt_seg_base(seen);
-
-		cpu_load(selector, page_for_base != NULL && !want_sig,
-			 fsgsbase && !want_sig, &r);
-		ok &= host_check(c->name, "signal on MOV GS or the GS:0 read", (uint64_t)r.sig,
-				 (uint64_t)want_sig);
-		if (!want_sig && !r.sig) {
-			if (fsgsbase) {
-				ok &= host_check(c->name, "GS base (RDGSBASE)",
-						 r.gsbase, base);
-				ok &= host_check(c->name,
-						 "GS base bits 63:32 (zero-extended)",
-						 dt_bits(r.gsbase, 63, 32), 0);
-				ok &= host_check(c->name, "FS base (RDFSBASE)",
-						 r.fsbase, base);
-			}
-			if (page_for_base)
-				ok &= host_check(c->name, "quadword at GS:0",
-						 r.via_gs, MARKER);
-			else
-				ksft_print_msg("%s: no page at 0x%llx, GS:0 not read\n",
-					       c->name, (unsigned long long)base);
-		}
-	}
-	ksft_test_result(ok, "%s_cpu\n", c->name);
-}
-
-static void run_case(const struct ldt_case *c, void *page_for_base)
-{
-	struct dt_seg seen = { { 0 } };
-
-	if (kernel_case(c, &seen))
-		cpu_case(c, &seen, page_for_base);
 }
 
 /* Map a page at BASE holding MARKER; NULL when the range is taken. */
@@ -359,68 +128,310 @@ static void *map_base(uint32_t base)
 	return p;
 }
 
-static void clear_ldt(void)
+/* What the setup of every case fixture leaves for its tests. */
+struct ldt_state {
+	long rc;		/* modify_ldt's answer */
+	int err;		/* its errno, 0 when it took the entry */
+	int read_back;		/* the entry was read back into seen */
+	struct dt_seg seen;	/* the raw entry, as the kernel stored it */
+	void *page;		/* a page at the entry's base, or NULL */
+};
+
+static void write_case(const struct ldt_case *c, struct ldt_state *st)
 {
-	for (int i = 0; i < NCASES; i++) {
-		struct user_desc e = { .entry_number = cases[i].u.entry_number,
-				       .read_exec_only = 1,
-				       .seg_not_present = 1 };
+	struct user_desc u = c->u;
 
-		long rc = e.entry_number < LDT_ENTRIES ?
-			  sys_modify_ldt(0x11, &e, sizeof(e)) : 0;
-
-		if (rc)
-			ksft_print_msg("clearing LDT entry %u: %s\n",
-				       e.entry_number, strerror((int)-rc));
+	st->rc = sys_modify_ldt(c->func, &u,
+				c->bytecount ? c->bytecount : sizeof(u));
+	st->err = st->rc < 0 ? (int)-st->rc : 0;
+	ksft_print_msg("modify_ldt(0x%x, entry %u, base 0x%x, limit 0x%x) = %ld (%s)\n",
+		       c->func, c->u.entry_number, c->u.base_addr, c->u.limit,
+		       st->rc, st->err ? strerror(st->err) : "ok");
+	if (!st->err) {
+		st->read_back = read_entry(c->u.entry_number, &st->seen);
+		st->page = map_base(c->u.base_addr);
 	}
 }
 
-int main(void)
-{
-	struct user_desc probe = { 0 };
-	void *pages[NCASES];
-	int hw = host_has_fsgsbase_cpuid();
+/* A kernel without modify_ldt (CONFIG_MODIFY_LDT_SYSCALL=n, or filtered)
+ * has nothing to test here. */
+#define REQUIRE_MODIFY_LDT(st, statement)                                     \
+	do {                                                                  \
+		if ((st)->err == ENOSYS)                                      \
+			SKIP(statement, "modify_ldt is not available (CONFIG_MODIFY_LDT_SYSCALL=n or a seccomp filter)"); \
+	} while (0)
 
-	ksft_print_header();
-	fsgsbase = hw && (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE);
+/*
+ * The kernel's side: modify_ldt took the entry and stored, read back raw,
+ * exactly the descriptor its rules give.
+ */
+static void kernel_side(struct __test_metadata *_metadata,
+			const struct ldt_case *c, const struct ldt_state *st)
+{
+	struct dt_seg want = wanted_desc(c);
+	const struct dt_seg *seen = &st->seen;
+
+	REQUIRE_MODIFY_LDT(st, return);
+	if (c->may_einval && st->err == EINVAL)
+		SKIP(return, "kernel refuses 16-bit LDT segments (CONFIG_X86_16BIT=n or Xen PV)");
+	if (!DT_CHECK("modify_ldt", "errno", st->err, 0))
+		return;
+	if (!st->read_back) {
+		DT_FAIL_TEST(_metadata);
+		return;
+	}
+	ksft_print_msg("raw descriptor 0x%016llx\n",
+		       (unsigned long long)seen->w[0]);
+#define CHECK_FIELD(name, word, hi, lo)                                       \
+	DT_CHECK("entry", #name, dt_seg_##name(seen), dt_seg_##name(&want));
+	DT_SEG_FIELDS(CHECK_FIELD)
+#undef CHECK_FIELD
+	DT_CHECK("entry", "base (reference decode)", dt_seg_base(seen),
+		 dt_seg_base(&want));
+	DT_CHECK("entry", "limit (scaled)", dt_seg_limit(seen),
+		 dt_seg_limit(&want));
+}
+
+/* ---- the CPU's side ----------------------------------------------------- */
+
+static uint16_t case_selector(const struct ldt_case *c)
+{
+	struct dt_sel sel = dt_sel_make(c->u.entry_number, 1, 3);
+
+	return (uint16_t)sel.w[0];
+}
+
+/*
+ * MOV to a segment register checks the type (data or readable code, else
+ * #GP) before P (else #NP) (SDM Vol. 2B, MOV, protected-mode exceptions).
+ * Linux turns #GP into SIGSEGV and #NP into SIGBUS
+ * (arch/x86/kernel/traps.c).  The signal a load of D must raise, or 0.
+ */
+static int load_signal(const struct dt_seg *d)
+{
+	int code = dt_seg_type(d) & DT_TYPE_CODE;
+	int readable = !code || (dt_seg_type(d) & DT_TYPE_CODE_READ);
+
+	return !readable ? SIGSEGV : !dt_seg_p(d) ? SIGBUS : 0;
+}
+
+/*
+ * Before any load: the entry exists for the CPU (else SKIP on a
+ * hypervisor's tables), LAR and LSL give the rights and the scaled limit
+ * of the reference decode, and the decode says the load raises WANT_SIG.
+ * 1 when the load is to be tried.
+ */
+static int cpu_checks(struct __test_metadata *_metadata,
+		      const struct ldt_case *c, const struct ldt_state *st,
+		      int want_sig)
+{
+	uint16_t selector = case_selector(c);
+	const struct dt_seg *seen = &st->seen;
+	uint32_t lar = 0, lsl = 0;
+	int lar_ok = host_lar(selector, &lar), lsl_ok = host_lsl(selector, &lsl);
+	char why[256];
+
+	REQUIRE_MODIFY_LDT(st, return 0);
+	if (st->err || !st->read_back) {
+		if (c->may_einval && st->err == EINVAL)
+			SKIP(return 0, "kernel refuses 16-bit LDT segments (CONFIG_X86_16BIT=n or Xen PV)");
+		SKIP(return 0, "not tried: the kernel did not store the entry (see the .kernel test)");
+	}
+	if (!lar_ok && !lsl_ok && host_foreign_tables(why, sizeof(why)))
+		SKIP(return 0, "%s; LAR and LSL find no entry 0x%x: the CPU does not read this process's LDT",
+		     why, selector);
+	ksft_print_msg("selector 0x%x\n", selector);
+	DT_CHECK("LAR", "ZF", lar_ok, 1);
+	DT_CHECK("LAR", "rights (dword 1 & 0x00f0ff00)", lar & 0x00f0ff00u,
+		 dt_bits(seen->w[0], 63, 32) & 0x00f0ff00u);
+	DT_CHECK("LSL", "ZF", lsl_ok, 1);
+	DT_CHECK("LSL", "limit", lsl, dt_seg_limit(seen));
+	return DT_CHECK("MOV GS", "signal the decode says the load raises",
+			load_signal(seen), want_sig);
+}
+
+static void load_gs(uint16_t sel)
+{
+	__asm__ volatile("mov %0, %%gs" : : "r"((uint32_t)sel));
+}
+
+static int have_fsgsbase(void)
+{
+	return host_has_fsgsbase_cpuid() &&
+	       (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE);
+}
+
+/*
+ * FS holds glibc's thread pointer: swap it out and back inside one asm
+ * block, so no C code runs while FS points at the LDT segment.  Needs
+ * FSGSBASE to put the 64-bit base back.
+ */
+static uint64_t load_fs_base(uint16_t sel)
+{
+	uint64_t base;
+
+	__asm__ volatile("rdfsbase %%r8\n\t"
+			 "mov %%fs, %%r9d\n\t"
+			 "mov %1, %%fs\n\t"
+			 "rdfsbase %0\n\t"
+			 "mov %%r9d, %%fs\n\t"
+			 "wrfsbase %%r8"
+			 : "=&r"(base)
+			 : "r"((uint32_t)sel)
+			 : "r8", "r9", "memory");
+	return base;
+}
+
+/*
+ * A segment that loads: GS (and FS) get the decoded base, bits 63:32
+ * zero, and GS:0 reads the page mapped at that base.  A fault here kills
+ * the test's process: a FAIL the harness reports with the signal.
+ */
+static void cpu_load(struct __test_metadata *_metadata,
+		     const struct ldt_case *c, const struct ldt_state *st)
+{
+	uint16_t selector = case_selector(c);
+	uint64_t base = dt_seg_base(&st->seen), gsbase = 0, via_gs = 0;
+	int fsgsbase = have_fsgsbase();
+
 	ksft_print_msg("FSGSBASE: CPUID.7.0:EBX[0] %d, AT_HWCAP2 %d: %s\n",
-		       hw, !!(getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE),
+		       host_has_fsgsbase_cpuid(),
+		       !!(getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE),
 		       fsgsbase ? "bases read with RDFSBASE/RDGSBASE" :
-				  "bases checked only through GS:0");
-	if (syscall(SYS_arch_prctl, ARCH_GET_GS, &saved_gsbase))
-		ksft_exit_fail_msg("arch_prctl(ARCH_GET_GS): %s\n",
-				   strerror(errno));
-	if (sys_modify_ldt(0, &probe, sizeof(probe)) == -ENOSYS)
-		ksft_exit_skip("modify_ldt is not available (CONFIG_MODIFY_LDT_SYSCALL=n or filtered)\n");
-	host_try_install();
-	foreign = host_foreign_tables(foreign_why, sizeof(foreign_why));
-	/* Each accepted case is two tests, each refusal one; then the
-	 * wrong bytecount. */
-	{
-		unsigned int n = 1;
-
-		for (int i = 0; i < NCASES; i++)
-			n += cases[i].want_err ? 1 : 2;
-		ksft_set_plan(n);
+				  "base checked only through GS:0");
+	if (!cpu_checks(_metadata, c, st, 0))
+		return;
+	load_gs(selector);
+	if (fsgsbase)
+		__asm__ volatile("rdgsbase %0" : "=r"(gsbase));
+	if (st->page)
+		__asm__ volatile("mov %%gs:0, %0" : "=r"(via_gs));
+	load_gs(0);
+	if (fsgsbase) {
+		DT_CHECK("MOV GS", "GS base (RDGSBASE)", gsbase, base);
+		DT_CHECK("MOV GS", "GS base bits 63:32 (zero-extended)",
+			 dt_bits(gsbase, 63, 32), 0);
+		DT_CHECK("MOV FS", "FS base (RDFSBASE)", load_fs_base(selector),
+			 base);
 	}
-
-	for (int i = 0; i < NCASES; i++) {
-		pages[i] = cases[i].want_err ? NULL : map_base(cases[i].u.base_addr);
-		run_case(&cases[i], pages[i]);
-	}
-
-	{
-		struct user_desc u = cases[0].u;
-		long rc = sys_modify_ldt(0x11, &u, sizeof(u) - 1);
-
-		ksft_test_result(host_check("refuse_bytecount", "errno",
-					    rc < 0 ? (uint64_t)-rc : 0, EINVAL),
-				 "refuse_bytecount\n");
-	}
-
-	clear_ldt();
-	for (int i = 0; i < NCASES; i++)
-		if (pages[i])
-			munmap(pages[i], 4096);
-	ksft_finished();
+	if (st->page)
+		DT_CHECK("MOV GS", "quadword at GS:0", via_gs, MARKER);
+	else
+		ksft_print_msg("no page at 0x%llx, GS:0 not read\n",
+			       (unsigned long long)base);
 }
+
+/* A segment that must not load: the MOV must kill the process. */
+static void cpu_fault(struct __test_metadata *_metadata,
+		      const struct ldt_case *c, const struct ldt_state *st,
+		      int want_sig)
+{
+	if (!cpu_checks(_metadata, c, st, want_sig))
+		return;
+	ksft_print_msg("MOV GS, 0x%x: must raise %s\n", case_selector(c),
+		       host_signame(want_sig));
+	fflush(stdout);
+	load_gs(case_selector(c));
+	ksft_print_msg("MOV GS, 0x%x: no fault\n", case_selector(c));
+	DT_FAIL_TEST(_metadata);
+}
+
+/* ---- the fixtures -------------------------------------------------------- */
+
+/* A fixture of cases: the setup writes the variant's entry. */
+#define CASE_FIXTURE_BASE(fixture)                                            \
+	FIXTURE(fixture) {                                                    \
+		struct ldt_state st;                                          \
+	};                                                                    \
+	FIXTURE_VARIANT(fixture) {                                            \
+		struct ldt_case c;                                            \
+	};                                                                    \
+	FIXTURE_SETUP(fixture)                                                \
+	{                                                                     \
+		write_case(&variant->c, &self->st);                           \
+	}                                                                     \
+	FIXTURE_TEARDOWN(fixture)                                             \
+	{                                                                     \
+		/* The LDT and the page go with the test's process. */        \
+	}
+
+/* ... of entries the kernel takes: <fixture>.<case>.kernel checks it. */
+#define CASE_FIXTURE(fixture)                                                 \
+	CASE_FIXTURE_BASE(fixture)                                            \
+	TEST_F(fixture, kernel)                                               \
+	{                                                                     \
+		kernel_side(_metadata, &variant->c, &self->st);               \
+	}
+
+/* Segments that load. */
+CASE_FIXTURE(ldt_load)
+TEST_F(ldt_load, cpu)
+{
+	cpu_load(_metadata, &variant->c, &self->st);
+}
+
+FIXTURE_VARIANT_ADD(ldt_load, data_rw_g1) {
+	.c = { 0x11, UD(1, 0x9a5c3000, 0xfffff, 1, 0, 0, 1, 0, 0, 0) } };
+FIXTURE_VARIANT_ADD(ldt_load, data_ro_g0) {
+	.c = { 0x11, UD(2, 0xfe7cf000, 0x00fff, 1, 0, 1, 0, 0, 0, 0) } };
+FIXTURE_VARIANT_ADD(ldt_load, data_rw_expdown) {
+	.c = { 0x11, UD(3, 0x80000000, 0x00010, 1, 1, 0, 0, 0, 0, 0) } };
+FIXTURE_VARIANT_ADD(ldt_load, data_ro_expdown_g1) {
+	.c = { 0x11, UD(4, 0xc0de1000, 0x7ffff, 1, 1, 1, 1, 0, 0, 0) } };
+FIXTURE_VARIANT_ADD(ldt_load, data_base_below_0x80) {
+	.c = { 0x11, UD(5, 0x7f3e2000, 0xfffff, 1, 0, 0, 1, 0, 0, 0) } };
+FIXTURE_VARIANT_ADD(ldt_load, data_avl_lm_ignored) {
+	.c = { 0x11, UD(6, 0xb3a00000, 0x12345, 1, 0, 0, 0, 0, 1, 1) } };
+FIXTURE_VARIANT_ADD(ldt_load, data_16bit) {
+	.c = { 0x11, UD(7, 0x8badf000, 0x0ffff, 0, 0, 0, 0, 0, 0, 0), 0, 1 } };
+FIXTURE_VARIANT_ADD(ldt_load, code_er_g1) {
+	.c = { 0x11, UD(9, 0xa0b0c000, 0xfffff, 1, 2, 0, 1, 0, 0, 0) } };
+FIXTURE_VARIANT_ADD(ldt_load, data_base_0xff000000) {
+	.c = { 0x11, UD(15, 0xff000000, 0x00000, 1, 0, 0, 1, 0, 0, 0) } };
+FIXTURE_VARIANT_ADD(ldt_load, oldabi_data_avl_cleared) {
+	.c = { 1, UD(12, 0xe1e2e000, 0x0ffff, 1, 0, 0, 0, 0, 1, 0) } };
+
+/* Execute-only code: the load raises #GP, SIGSEGV. */
+CASE_FIXTURE(ldt_gp)
+TEST_F_SIGNAL(ldt_gp, cpu, SIGSEGV)
+{
+	cpu_fault(_metadata, &variant->c, &self->st, SIGSEGV);
+}
+
+FIXTURE_VARIANT_ADD(ldt_gp, code_exec_only) {
+	.c = { 0x11, UD(10, 0xf00d0000, 0x0ffff, 1, 2, 1, 0, 0, 0, 0) } };
+FIXTURE_VARIANT_ADD(ldt_gp, code_conforming_xo_not_present) {
+	.c = { 0x11, UD(14, 0x91000000, 0x00fff, 1, 3, 1, 0, 1, 0, 0) } };
+
+/* Not present (and loadable by type): the load raises #NP, SIGBUS. */
+CASE_FIXTURE(ldt_np)
+TEST_F_SIGNAL(ldt_np, cpu, SIGBUS)
+{
+	cpu_fault(_metadata, &variant->c, &self->st, SIGBUS);
+}
+
+FIXTURE_VARIANT_ADD(ldt_np, data_not_present) {
+	.c = { 0x11, UD(8, 0xdead0000, 0xfffff, 1, 0, 0, 1, 1, 0, 0) } };
+FIXTURE_VARIANT_ADD(ldt_np, code_conforming_not_present) {
+	.c = { 0x11, UD(11, 0x90000000, 0xfffff, 1, 3, 0, 1, 1, 0, 0) } };
+
+/* Entries the kernel must refuse, with the errno it must give. */
+CASE_FIXTURE_BASE(ldt_refused)
+
+TEST_F(ldt_refused, kernel)
+{
+	REQUIRE_MODIFY_LDT(&self->st, return);
+	DT_CHECK("modify_ldt", "errno", self->st.err, variant->c.want_err);
+}
+
+FIXTURE_VARIANT_ADD(ldt_refused, conforming_present) {
+	.c = { 0x11, UD(16, 0x90000000, 0xfffff, 1, 3, 0, 1, 0, 0, 0), EINVAL } };
+FIXTURE_VARIANT_ADD(ldt_refused, oldabi_conforming) {
+	.c = { 1, UD(16, 0x90000000, 0xfffff, 1, 3, 0, 1, 1, 0, 0), EINVAL } };
+FIXTURE_VARIANT_ADD(ldt_refused, entry_8192) {
+	.c = { 0x11, UD(8192, 0x90000000, 0xfffff, 1, 0, 0, 1, 0, 0, 0), EINVAL } };
+FIXTURE_VARIANT_ADD(ldt_refused, bytecount) {
+	.c = { 0x11, UD(1, 0x9a5c3000, 0xfffff, 1, 0, 0, 1, 0, 0, 0), EINVAL, 0,
+	       sizeof(struct user_desc) - 1 } };
+
+DT_HARNESS_MAIN

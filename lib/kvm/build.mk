@@ -50,7 +50,7 @@ $(KVM_FW_LIB): $(KSRC_STAMP) $(TOP)/lib/kvm/framework.mk FORCE
 		FLAGS_FROM="$(TOP)/lib/kvm/build.mk $(TOP)/lib/kvm/framework.mk"
 
 KVM_GLUE_SRCS := $(wildcard $(TOP)/lib/kvm/*.c)
-KVM_GLUE_HDRS := $(wildcard $(TOP)/lib/kvm/*.h) $(TOP)/include/desctest/desc.h \
+KVM_GLUE_HDRS := $(wildcard $(TOP)/lib/kvm/*.h) $(wildcard $(TOP)/include/desctest/*.h) \
 	$(TOP)/lib/kvm/build.mk
 KVM_GLUE_OBJS := $(patsubst $(TOP)/lib/kvm/%.c,$(OUTPUT)/kvm-glue/%.o,$(KVM_GLUE_SRCS))
 

@@ -63,25 +63,33 @@
 #define DT_VM_DEFAULT VM_MODE_DEFAULT
 #endif
 
+/* The memslot desctest's per-vCPU tables live in (lib/kvm/pcpu_tables.h):
+ * far above memslot 0, whose size the framework computes. */
+#define DT_TABLES_MEMSLOT 10
+#define DT_TABLES_GPA 0x100000000ull
+
 /*
- * A VM with nr vCPUs all starting at guest_code, with room for
- * slot0_pages more pages in memslot 0 (where vm_vaddr_alloc_page() and
- * every page-table page come from).
+ * A VM with nr vCPUs all starting at guest_code, and a memslot of its own
+ * (DT_TABLES_MEMSLOT at DT_TABLES_GPA) of table_pages pages for
+ * desctest's per-vCPU tables and the page tables that map them.  Memslot 0
+ * is the framework's default: code, data, stacks, page tables of its own
+ * mappings and its ~512 spare pages (an extra IDT page comes from there).
  *
- * Quirk, the same in 6.1 and 6.12: the framework's "extra_mem_pages" is
- * memory the test is expected to add in a memslot of its own; memslot 0
- * only grows by the page tables that would map it, 2 pages per 512
- * (vm_nr_pages_required()).  Asking for 256 extra pages per page wanted
- * therefore grows memslot 0 by what desctest's tables need -- their pages
- * and the page tables of their scattered high addresses -- without a
- * memslot of our own.
+ * The framework is told about the tables' pages (its "extra_mem_pages"
+ * are pages the test adds in a memslot of its own, as here); it only grows
+ * memslot 0 by a little slack for them, which desctest does not use.
  */
 static inline struct kvm_vm *dt_vm_create(uint32_t nr, void *guest_code,
 					  struct kvm_vcpu *vcpus[],
-					  uint64_t slot0_pages)
+					  uint64_t table_pages)
 {
-	return __vm_create_with_vcpus(DT_VM_DEFAULT, nr, (slot0_pages + 1) * 256,
-				      guest_code, vcpus);
+	struct kvm_vm *vm = __vm_create_with_vcpus(DT_VM_DEFAULT, nr, table_pages,
+						   guest_code, vcpus);
+
+	if (table_pages)
+		vm_userspace_mem_region_add(vm, VM_MEM_SRC_ANONYMOUS, DT_TABLES_GPA,
+					    DT_TABLES_MEMSLOT, table_pages, 0);
+	return vm;
 }
 
 #endif /* DESCTEST_KVM_COMPAT_H */

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include "desctest/desc.h"
+#include "pcpu_tables.h"
 
 #define DT_GUEST_POISON 0xa5a5a5a5a5a5a5a5ull
 
@@ -32,6 +33,21 @@ static inline void dt_guest_read_regs(struct dt_guest_regs *r)
 	r->ldtr = DT_GUEST_POISON;
 	asm volatile("str %k0" : "+r"(r->tr));
 	asm volatile("sldt %k0" : "+r"(r->ldtr));
+}
+
+/*
+ * The guest's first act on a vCPU set up by dt_pcpu_install(): load its
+ * own LDT and TSS from its own GDT, as an operating system does.  The
+ * CPU (or KVM's emulator, where the hypervisor traps these) checks each
+ * descriptor, decodes its base into the hidden part of LDTR/TR and marks
+ * the TSS descriptor busy.  Until then TR holds the host's decoy TSS.
+ */
+static inline void dt_guest_load_tables(uint64_t idx)
+{
+	uint16_t ldt = dt_pcpu_guest_sel[idx].ldt, tr = dt_pcpu_guest_sel[idx].tr;
+
+	asm volatile("lldt %0" : : "r"(ldt) : "memory");
+	asm volatile("ltr %0" : : "r"(tr) : "memory");
 }
 
 /* The guest's own TSS descriptor, found the way system code does it:

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,13 +26,41 @@ void dt_kvm_require(void)
 	ksft_exit_skip("/dev/kvm cannot be opened: %s\n", strerror(err));
 }
 
-int dt_expect_eq(const char *what, uint64_t seen, uint64_t wanted)
+int dt_vcpu_expect_eq(unsigned int i, const char *field, uint64_t seen,
+		      uint64_t wanted)
 {
-	if (seen == wanted)
-		return 1;
-	ksft_print_msg("%s: seen %#llx, wanted %#llx\n", what,
-		       (unsigned long long)seen, (unsigned long long)wanted);
-	return 0;
+	char who[16];
+
+	snprintf(who, sizeof(who), "vcpu%u", i);
+	return dt_check_eq(who, field, seen, wanted);
+}
+
+/* kvm_pvm first: a host with it may have a VMX/SVM module loaded beside
+ * it, but then /dev/kvm is the paravirtual one (it is what lets KVM run
+ * where VMX/SVM are not available). */
+enum dt_kvm_flavour dt_kvm_flavour(void)
+{
+	if (access("/sys/module/kvm_pvm", F_OK) == 0)
+		return DT_KVM_PVM;
+	if (access("/sys/module/kvm_intel", F_OK) == 0)
+		return DT_KVM_INTEL;
+	if (access("/sys/module/kvm_amd", F_OK) == 0)
+		return DT_KVM_AMD;
+	return DT_KVM_OTHER;
+}
+
+const char *dt_kvm_flavour_name(enum dt_kvm_flavour f)
+{
+	switch (f) {
+	case DT_KVM_PVM:
+		return "kvm_pvm";
+	case DT_KVM_INTEL:
+		return "kvm_intel";
+	case DT_KVM_AMD:
+		return "kvm_amd";
+	default:
+		return "an unknown KVM (no kvm_intel, kvm_amd or kvm_pvm module)";
+	}
 }
 
 uint64_t dt_vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* What every desctest KVM program does before and after its checks. */
+/*
+ * What every desctest KVM program does before and after its checks.  The
+ * result writers (dt_check_eq(), dt_result_skip(), dt_result_xfail()) and
+ * the end of the stream (dt_ksft_finish(): plan checked, exit code) are
+ * desctest/ksft.h's, shared with the host programs.
+ */
 #ifndef DESCTEST_KVM_ENV_H
 #define DESCTEST_KVM_ENV_H
 
@@ -7,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "kselftest.h"
+#include "desctest/ksft.h"
 
 /*
  * Open /dev/kvm read-write once; if that is impossible print the KTAP
@@ -15,46 +21,47 @@
  */
 void dt_kvm_require(void);
 
-/*
- * End the KTAP stream: totals, then the kselftest exit code for them:
- * 1 on any fail or XPASS, 4 when everything was skipped, else 0.  An
- * XFAIL alone exits 0, as with kselftest.h's ksft_finished(): the
- * upstream runner (run_kselftest.sh) calls any other code "not ok".  Inline
- * on purpose: kselftest.h keeps its counters static, one set per file, so
- * this must be compiled into the file that printed the results.
- */
-static inline __attribute__((noreturn)) void dt_ksft_finish(void)
-{
-	ksft_print_cnts();
-	if (ksft_get_fail_cnt() || ksft_get_error_cnt() || ksft_get_xpass_cnt())
-		exit(KSFT_FAIL);
-	if (!ksft_get_pass_cnt() && !ksft_get_xfail_cnt() && ksft_get_xskip_cnt())
-		exit(KSFT_SKIP);
-	exit(KSFT_PASS);
-}
-
 #include <stdint.h>
 
-/* One field of one check: 1 when SEEN == WANTED, else 0 after printing
- * "# <what>: seen 0x..., wanted 0x..." (KTAP diagnostic). */
-int dt_expect_eq(const char *what, uint64_t seen, uint64_t wanted);
+/* One field of vCPU i, through desctest/ksft.h's dt_check_eq():
+ * "# vcpu<i>: <field> seen 0x.. wanted 0x..[  <-- MISMATCH]"; 1 when equal. */
+int dt_vcpu_expect_eq(unsigned int i, const char *field, uint64_t seen,
+		      uint64_t wanted);
+
+/* Which KVM serves /dev/kvm, from the loaded modules (/sys/module/...). */
+enum dt_kvm_flavour {
+	DT_KVM_OTHER,	/* none of those below (built in, or unknown) */
+	DT_KVM_INTEL,	/* kvm_intel: VMX */
+	DT_KVM_AMD,	/* kvm_amd: SVM */
+	DT_KVM_PVM,	/* kvm_pvm: the paravirtual KVM, no VMX/SVM */
+};
+enum dt_kvm_flavour dt_kvm_flavour(void);
+const char *dt_kvm_flavour_name(enum dt_kvm_flavour f);
 
 /*
- * "ok N NAME # XFAIL REASON": the KTAP form with the test's name before the
- * directive (kselftest.h's own xfail line carries no name).  Counted in
- * the same static counters as the ksft_test_result_*() lines, hence inline.
+ * The top of every KVM program's main(): /dev/kvm or the KTAP skip
+ * (dt_kvm_require()), the KTAP header and the plan.  dt_kvm_begin() plans
+ * per_vcpu results for each of the vCPUs dt_pcpu_nr_vcpus() asks for and
+ * returns that count; dt_kvm_start() plans a fixed number.  Inline for
+ * the same reason as desctest/ksft.h's helpers: kselftest.h's plan and
+ * counters are static, one set per file.
  */
-static inline __attribute__((format(printf, 2, 3)))
-void dt_test_result_xfail(const char *name, const char *reason, ...)
+static inline void dt_kvm_start(unsigned int plan)
 {
-	va_list ap;
+	dt_kvm_require();
+	ksft_print_header();
+	ksft_set_plan(plan);
+}
 
-	ksft_inc_xfail_cnt();
-	printf("ok %u %s # XFAIL ", ksft_test_num(), name);
-	va_start(ap, reason);
-	vprintf(reason, ap);
-	va_end(ap);
-	fflush(stdout);
+unsigned int dt_pcpu_nr_vcpus(void);
+static inline unsigned int dt_kvm_begin(unsigned int per_vcpu)
+{
+	unsigned int n;
+
+	dt_kvm_require();
+	n = dt_pcpu_nr_vcpus();
+	dt_kvm_start(n * per_vcpu);
+	return n;
 }
 
 struct kvm_vcpu;

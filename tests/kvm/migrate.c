@@ -7,10 +7,21 @@
  * re-reads SGDT, STR, SLDT and its TSS descriptor (found at GDT + TR) and the
  * host re-reads the sregs.  None of it may change: a KVM that reloads the
  * host's or another vCPU's GDT/TSS on migration, or loses the high bits of
- * a base, shows here.  Each thread restores its affinity before it ends.
+ * a base, shows here.  The guest loads its own LDT and TSS first (ltr/lldt,
+ * lib/kvm/pcpu_tables.h), so the state followed is the CPU's own.
+ *
+ * Affinity: after its walk each thread restores the CPU set it started
+ * with and runs its vCPU once more (to GUEST_DONE) on it; then it waits
+ * while the main thread reads every live thread's affinity back
+ * (pthread_getaffinity_np) and its own: each must be the set the process
+ * started with, so the walk leaves nothing pinned behind it.
+ * Result vcpu<i>_migrate; counts and values in "#" lines.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+
+#include "desctest/affinity.h"
 
 #include "compat.h"
 #include "guest_dt.h"
@@ -32,6 +43,7 @@ static void guest_code(uint64_t idx, uint64_t moves)
 	struct mig_seen *s = &seen[idx];
 	uint64_t m;
 
+	dt_guest_load_tables(idx);
 	for (m = 0; m < moves; m++) {
 		struct dt_sys d;
 
@@ -50,8 +62,9 @@ struct mig_thread {
 	cpu_set_t cpus;         /* host CPUs to visit */
 	unsigned int moves;     /* done */
 	unsigned int bad_moves; /* moves after which something differed */
-	int wrong_cpu;          /* sched_getcpu() after a pin, or -1 */
+	int wrong_cpu;          /* the kernel's CPU after a pin elsewhere, or -1 */
 	char first_bad[160];
+	pthread_barrier_t *checked; /* main has read the affinity back */
 };
 
 /* Compare everything after one move; the first difference is kept. */
@@ -60,6 +73,7 @@ static int check_move(struct mig_thread *mt, int cpu, unsigned int round)
 	const struct mig_seen *s =
 		addr_gva2hva(mt->vm, (vm_vaddr_t)&seen[mt->t.vcpu_id]);
 	const struct dt_vcpu_tables *t = &mt->t;
+	const struct dt_sys gdt_tss = dt_sys_at(t->gdt, t->tr_sel);
 	struct kvm_sregs sr;
 	const char *what = NULL;
 	uint64_t got = 0, want = 0;
@@ -80,6 +94,8 @@ static int check_move(struct mig_thread *mt, int cpu, unsigned int round)
 	CMP("KVM_GET_SREGS tr.base", sr.tr.base, t->tss_base);
 	CMP("KVM_GET_SREGS tr.selector", sr.tr.selector, t->tr_sel);
 	CMP("KVM_GET_SREGS tr.limit", sr.tr.limit, t->tss_limit);
+	CMP("KVM_GET_SREGS tr.type", sr.tr.type, DT_SYS_TSS64_BUSY);
+	CMP("TSS descriptor type in the GDT", dt_sys_type(&gdt_tss), DT_SYS_TSS64_BUSY);
 	CMP("KVM_GET_SREGS ldt.base", sr.ldt.base, t->ldt_base);
 	CMP("KVM_GET_SREGS ldt.selector", sr.ldt.selector, t->ldt_sel);
 #undef CMP
@@ -96,61 +112,80 @@ static int check_move(struct mig_thread *mt, int cpu, unsigned int round)
 static void *vcpu_thread(void *arg)
 {
 	struct mig_thread *mt = arg;
-	pthread_t self = pthread_self();
+	struct dt_affinity saved;
 	unsigned int round, k;
-	cpu_set_t saved;
 	struct ucall uc;
 	int cpu, r;
 
-	r = pthread_getaffinity_np(self, sizeof(saved), &saved);
-	TEST_ASSERT(!r, "pthread_getaffinity_np: %s", strerror(r));
+	r = dt_affinity_save(&saved, 0);
+	TEST_ASSERT(!r, "vCPU %u thread: sched_getaffinity: %s", mt->t.vcpu_id,
+		    strerror(-r));
 	mt->wrong_cpu = -1;
 	/* Each thread starts its walk at its own CPU, so the vCPUs spread over
 	 * the host instead of queueing on one CPU together. */
 	for (round = 0; round < ROUNDS; round++) {
 		for (k = 0; k < CPU_SETSIZE; k++) {
-			cpu_set_t one;
-
 			cpu = (int)((k + mt->t.vcpu_id) % CPU_SETSIZE);
 			if (!CPU_ISSET(cpu, &mt->cpus))
 				continue;
-			CPU_ZERO(&one);
-			CPU_SET(cpu, &one);
-			r = pthread_setaffinity_np(self, sizeof(one), &one);
-			TEST_ASSERT(!r, "pin vCPU %u thread to host CPU %d: %s",
-				    mt->t.vcpu_id, cpu, strerror(r));
-			if (sched_getcpu() != cpu && mt->wrong_cpu < 0)
-				mt->wrong_cpu = sched_getcpu();
+			r = dt_pin_cpu(cpu);
+			if (r == -EAGAIN && mt->wrong_cpu < 0)
+				mt->wrong_cpu = dt_kernel_cpu();
+			TEST_ASSERT(!r || r == -EAGAIN, "pin vCPU %u thread to host CPU %d: %s",
+				    mt->t.vcpu_id, cpu, strerror(-r));
 			dt_vcpu_run_expect(mt->vcpu, &uc, UCALL_SYNC);
 			if (!check_move(mt, cpu, round))
 				mt->bad_moves++;
 			mt->moves++;
 		}
 	}
-	r = pthread_setaffinity_np(self, sizeof(saved), &saved);
+	/* Put back and read back (dt_affinity_restore()); main reads it
+	 * again below, while this thread still lives. */
+	r = dt_affinity_restore(&saved);
 	TEST_ASSERT(!r, "restore vCPU %u thread affinity: %s", mt->t.vcpu_id,
-		    strerror(r));
+		    strerror(-r));
 	dt_vcpu_run_expect(mt->vcpu, &uc, UCALL_DONE);
+	/* Live on until main has read this thread's affinity back. */
+	pthread_barrier_wait(mt->checked);
+	pthread_barrier_wait(mt->checked);
 	return NULL;
+}
+
+/* Compare a live thread's CPU set with the one the process started with;
+ * 1 when equal, else print the first difference. */
+static int affinity_is(const char *who, unsigned int i, const cpu_set_t *seen,
+		       const cpu_set_t *want)
+{
+	int cpu;
+
+	if (CPU_EQUAL(seen, want))
+		return 1;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (!!CPU_ISSET(cpu, seen) != !!CPU_ISSET(cpu, want))
+			break;
+	ksft_print_msg("vcpu%u %s affinity after the walk: %d CPUs, wanted the %d the "
+		       "process started with; CPU %d seen %d, wanted %d  <-- MISMATCH\n",
+		       i, who, CPU_COUNT(seen), CPU_COUNT(want), cpu,
+		       !!CPU_ISSET(cpu, seen), !!CPU_ISSET(cpu, want));
+	return 0;
 }
 
 int main(void)
 {
 	static struct mig_thread mt[DT_MAX_VCPUS];
+	static struct dt_vcpu_tables t[DT_MAX_VCPUS];
 	struct kvm_vcpu *vcpus[DT_MAX_VCPUS];
 	pthread_t tid[DT_MAX_VCPUS];
-	unsigned int i, n = dt_pcpu_nr_vcpus(), ncpus;
+	unsigned int i, n = dt_kvm_begin(1), ncpus;
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
-	cpu_set_t allowed;
+	pthread_barrier_t checked;
+	cpu_set_t allowed, now, main_now;
+	int main_ok, r;
 	struct kvm_vm *vm;
-	int r;
 
-	dt_kvm_require();
-	ksft_print_header();
 	TEST_ASSERT(!sched_getaffinity(0, sizeof(allowed), &allowed),
 		    "sched_getaffinity: %s", strerror(errno));
 	ncpus = (unsigned int)CPU_COUNT(&allowed);
-	ksft_set_plan(n);
 	ksft_print_msg("%u vCPUs, each visits the %u host CPUs it may run on "
 		       "(%ld online), %d rounds\n", n, ncpus, online, ROUNDS);
 	if ((long)ncpus < online)
@@ -158,36 +193,53 @@ int main(void)
 			       "(cpuset/taskset): the others are not visited\n",
 			       ncpus, online);
 
-	vm = dt_vm_create(n, guest_code, vcpus, n * DT_PCPU_PAGES_PER_VCPU);
+	vm = dt_pcpu_vm_create(n, guest_code, vcpus, t);
+	r = pthread_barrier_init(&checked, NULL, n + 1);
+	TEST_ASSERT(!r, "pthread_barrier_init: %s", strerror(r));
 	for (i = 0; i < n; i++) {
 		mt[i].vm = vm;
 		mt[i].vcpu = vcpus[i];
+		mt[i].t = t[i];
 		mt[i].cpus = allowed;
-		dt_pcpu_install(vm, vcpus[i], i, &mt[i].t);
+		mt[i].checked = &checked;
 		vcpu_args_set(vcpus[i], 2, (uint64_t)i, (uint64_t)(ROUNDS * ncpus));
 	}
 	for (i = 0; i < n; i++) {
 		r = pthread_create(&tid[i], NULL, vcpu_thread, &mt[i]);
 		TEST_ASSERT(!r, "pthread_create: %s", strerror(r));
 	}
-	for (i = 0; i < n; i++)
-		pthread_join(tid[i], NULL);
-
+	/* Every thread has walked, restored and run its vCPU to the end. */
+	pthread_barrier_wait(&checked);
+	TEST_ASSERT(!sched_getaffinity(0, sizeof(main_now), &main_now),
+		    "sched_getaffinity: %s", strerror(errno));
+	main_ok = CPU_EQUAL(&main_now, &allowed);
 	for (i = 0; i < n; i++) {
 		const struct mig_thread *m = &mt[i];
 		int ok = m->bad_moves == 0 && m->wrong_cpu < 0 &&
 			 m->moves == ROUNDS * ncpus;
 
 		if (m->bad_moves)
-			ksft_print_msg("vcpu%u: %u of %u moves changed state; first: %s\n",
-				       i, m->bad_moves, m->moves, m->first_bad);
+			ksft_print_msg("vcpu%u: %u of %u moves changed state; first: %s"
+				       "  <-- MISMATCH\n", i, m->bad_moves, m->moves,
+				       m->first_bad);
 		if (m->wrong_cpu >= 0)
 			ksft_print_msg("vcpu%u: thread ran on host CPU %d right after "
 				       "being pinned elsewhere\n", i, m->wrong_cpu);
-		ksft_test_result(ok, "vcpu%u GDT %#llx TSS %#llx unchanged over %u moves\n",
-				 i, (unsigned long long)m->t.gdt_base,
-				 (unsigned long long)m->t.tss_base, m->moves);
+		ok &= dt_vcpu_expect_eq(i, "moves", m->moves, ROUNDS * ncpus);
+		r = pthread_getaffinity_np(tid[i], sizeof(now), &now);
+		TEST_ASSERT(!r, "pthread_getaffinity_np: %s", strerror(r));
+		ok &= affinity_is("thread", i, &now, &allowed);
+		if (!main_ok)
+			ok &= affinity_is("main thread", i, &main_now, &allowed);
+		ksft_print_msg("vcpu%u: GDT %#llx, TSS %#llx, %u moves\n", i,
+			       (unsigned long long)m->t.gdt_base,
+			       (unsigned long long)m->t.tss_base, m->moves);
+		ksft_test_result(ok, "vcpu%u_migrate\n", i);
 	}
+	pthread_barrier_wait(&checked);
+	for (i = 0; i < n; i++)
+		pthread_join(tid[i], NULL);
+	pthread_barrier_destroy(&checked);
 	kvm_vm_free(vm);
 	dt_ksft_finish();
 }

@@ -52,8 +52,9 @@ vm_tests: deps
 else
 # Debian's kernels; each is booted with programs built for its series.
 vm_tests: deps
-	$(Q)rc=0; for s in $(VM_KVERS); do \
+	$(Q)rc=0; labels=; for s in $(VM_KVERS); do \
 		rel=$$($(VM_DIR)/fetch-kernel.sh $$s $(VM_CACHE)/kernels) || exit 1; \
+		labels="$$labels vm-$$rel"; \
 		root=$(VM_CACHE)/kernels/$$rel/root; \
 		if ! $(MAKE) --no-print-directory KVER=$$s OUTPUT=$(BUILD_ROOT)/out-$$s all; then \
 			echo "vm_tests: the KVER=$$s build failed: $$rel not booted"; rc=1; continue; fi; \
@@ -67,8 +68,13 @@ vm_tests: deps
 		obj=$(VM_CACHE)/run-$$rel/module/tss_decode.o; \
 		[ ! -f $$obj ] || $(MAKE) --no-print-directory KVER=$$s \
 			OUTPUT=$(BUILD_ROOT)/out-$$s module_object_test MODULE_OBJ=$$obj || rc=1; \
-	done; exit $$rc
+	done; \
+	if [ $$(echo $$labels | wc -w) -ge 2 ]; then \
+		$(PYTHON) $(TOP)/tests/kvm/names_match.py --results $(RESULTS) $$labels || rc=1; \
+	fi; exit $$rc
 endif
 
+# After the Debian kernels: the KVM, KVM oracle and module programs must
+# have printed the same result names on each (tests/kvm/names_match.py).
 # make check boots both Debian kernels (about 25 s warm, 50 s cold here).
 CHECK_TARGETS += vm_tests

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""names_match.py: the KVM programs print the same result names on every
+framework.
+
+    names_match.py --results DIR LABEL LABEL...
+
+For each label, the newest complete run under DIR with that label (make
+vm_tests files one per kernel: vm-<release>, each booted with programs
+built on that series' KVM selftests framework).  Every program of the
+collections kvm, kvm_oracle and module must be in every run, must have
+printed named results there (a program skipped as a whole proves
+nothing), and must print the same set of names in all of them: a result's
+name is its identity for `desctest compare`, bisect verdicts and JUnit
+history, so values belong in "#" lines, not in names.
+
+Exit 0 when all match; 1 with one line per difference; 2 on bad input.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+COLLECTIONS = ("kvm", "kvm_oracle", "module")
+
+
+def newest_run(root, label):
+    """results.json of the newest complete run labelled LABEL, or None."""
+    best = None
+    for run_id in sorted(os.listdir(root)):
+        path = os.path.join(root, run_id, "results.json")
+        if not os.path.isfile(path):
+            continue
+        try:
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if data.get("label") == label and data.get("complete"):
+            best = data
+    return best
+
+
+def names_by_program(data):
+    """{program id: set of result names} for the compared collections."""
+    out = {}
+    for p in data.get("programs", []):
+        if p.get("collection") in COLLECTIONS:
+            out[p["id"]] = set()
+    for t in data.get("tests", []):
+        if t.get("program") in out and t.get("name"):
+            out[t["program"]].add(t["name"])
+    return out
+
+
+def compare(runs):
+    """runs: [(label, data)].  Lines naming every difference."""
+    problems = []
+    tables = [(label, names_by_program(data)) for label, data in runs]
+    programs = sorted(set().union(*(set(t) for _, t in tables)))
+    if not programs:
+        return ["no program of the collections %s in any run"
+                % ", ".join(COLLECTIONS)]
+    for prog in programs:
+        have = [(label, t[prog]) for label, t in tables if prog in t]
+        for label, t in tables:
+            if prog not in t:
+                problems.append("%s: not run in %s" % (prog, label))
+            elif not t[prog]:
+                problems.append("%s: no named results in %s (skipped as a "
+                                "whole?): nothing to compare" % (prog, label))
+        if len(have) < 2:
+            continue
+        first_label, first = have[0]
+        for label, names in have[1:]:
+            for n in sorted(names - first):
+                problems.append("%s: %r in %s, not in %s" % (
+                    prog, n, label, first_label))
+            for n in sorted(first - names):
+                problems.append("%s: %r in %s, not in %s" % (
+                    prog, n, first_label, label))
+    return problems
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--results", required=True)
+    ap.add_argument("labels", nargs="+")
+    a = ap.parse_args(argv)
+    if len(a.labels) < 2:
+        print("names_match: give at least two labels to compare",
+              file=sys.stderr)
+        return 2
+    if not os.path.isdir(a.results):
+        print("names_match: --results %s is not a directory" % a.results,
+              file=sys.stderr)
+        return 2
+    runs = []
+    for label in a.labels:
+        data = newest_run(a.results, label)
+        if data is None:
+            print("names_match: no complete run labelled %s under %s; run "
+                  "make vm_tests first" % (label, a.results), file=sys.stderr)
+            return 2
+        runs.append((label, data))
+    problems = compare(runs)
+    what = " vs ".join("%s (%s)" % (l, d["run_id"]) for l, d in runs)
+    if problems:
+        print("names_match: result names differ between %s:" % what)
+        for p in problems[:200]:
+            print("  " + p)
+        if len(problems) > 200:
+            print("  ... %d more" % (len(problems) - 200))
+        return 1
+    total = sum(len(n) for n in names_by_program(runs[0][1]).values())
+    print("names_match: %d result names of %d programs (%s) identical in %s"
+          % (total, len(names_by_program(runs[0][1])), ", ".join(COLLECTIONS),
+             what))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

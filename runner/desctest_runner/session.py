@@ -281,6 +281,8 @@ def _frame(line):
     if kind in ("MACHINE", "INFO") and not arg:
         return None
     return kind, arg
+# Linux signal numbers end at SIGRTMAX, 64.
+SIGNAL_MAX = 64
 CONSOLE_TAIL = 40
 # After Ctrl-C, how long the programs killed get to wind down (their read
 # loops notice within half a second).
@@ -386,7 +388,10 @@ class ConsoleSource(_Source):
             if rc == 124:
                 run.status = "timeout"
                 run.error = "the guest's timeout killed it (exit 124)"
-            elif rc > 128:
+            elif 128 < rc <= 128 + SIGNAL_MAX:
+                # The shell's 128 + signal; above the highest signal
+                # number it is a plain exit status (the KVM framework's
+                # TEST_ASSERT exits 254).
                 run.status = "signaled"
                 run.signal = execute._signame(rc - 128)
                 run.error = "crashed: killed by %s" % run.signal

@@ -10,7 +10,7 @@ and its kselftest exit code agrees with them.
 
 from dataclasses import dataclass, field
 
-from . import ktap
+from . import framework_assert, ktap
 
 KSFT_PASS, KSFT_FAIL, KSFT_XFAIL, KSFT_XPASS, KSFT_SKIP = 0, 1, 2, 3, 4
 FAILING = ("fail", "timeout", "error", "xpass")
@@ -180,6 +180,9 @@ def _own_verdict(run, doc):
                         "process group holding its stdout/stderr open; "
                         "the program must reap what it starts"
                         % run.returncode), _output_tail(run)
+    died = framework_assert.verdict(run, doc)
+    if died:
+        return died[0], died[1], died[2] + _output_tail(run)
     failed = _failing(doc)
     problems = list(doc.problems)
     rc = run.returncode

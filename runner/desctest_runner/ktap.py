@@ -40,6 +40,9 @@ MAX_RESULTS = 250000
 # and stray text lines kept per stream.
 DIAG_KEEP = 64
 OTHER_KEEP = 100
+# Notes kept per stream (numbering, stray lines: one per line of a bad
+# stream); past it they are counted. Fatal problems are always kept.
+NOTE_KEEP = 100
 
 # Every line is right-stripped before these see it, so none needs a
 # trailing "\s*$" (which backtracks quadratically over trailing blanks).
@@ -67,6 +70,35 @@ _DIRECTIVES = {
     "SKIP": "SKIP", "SKIPPED": "SKIP", "TODO": "TODO", "XFAIL": "XFAIL",
     "XPASS": "XPASS", "TIMEOUT": "TIMEOUT", "ERROR": "ERROR",
 }
+
+
+class Problems(list):
+    """A stream's problems: every fatal one, the first NOTE_KEEP notes;
+    the notes past those are counted in .more_notes and named by close()."""
+
+    def __init__(self, *a):
+        super().__init__(*a)
+        self.notes_kept = 0
+        self.more_notes = 0
+        self.closed = False
+
+    def append(self, p):
+        if p.kind != "fatal" and not self.closed:
+            if self.notes_kept >= NOTE_KEEP:
+                self.more_notes += 1
+                return
+            self.notes_kept += 1
+        super().append(p)
+
+    def close(self):
+        """The stream ended: name what was not kept; the end-of-stream
+        checks that follow are kept whatever the count."""
+        if self.more_notes:
+            super().append(Problem(
+                "%d more note(s) of this stream not kept (the first %d "
+                "are above)" % (self.more_notes, NOTE_KEEP), "note"))
+            self.more_notes = 0
+        self.closed = True
 
 
 class Problem(str):
@@ -153,7 +185,7 @@ class Document:
     subtest_name: str | None = None
     diagnostics: list = field(default_factory=list)
     other_lines: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
+    problems: list = field(default_factory=Problems)
     # Results counted but not kept (MAX_RESULTS), by outcome.
     dropped: dict = field(default_factory=dict)
 
@@ -588,6 +620,8 @@ class _Stream:
     def _check(self):
         doc = self.doc
         n = self.count
+        if isinstance(doc.problems, Problems):
+            doc.problems.close()
         if self.depth == 0:
             if self.budget.too_deep is not None:
                 doc.problems.append(Problem(

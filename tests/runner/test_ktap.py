@@ -385,3 +385,21 @@ def test_late_lines_end_at_the_next_programs_version_line():
     assert [r.description for r in a.children.results] == ["x"]
     assert [r.description for r in b.children.results] == ["y"]
     assert a.children.problems == [] and b.children.problems == []
+
+
+def test_notes_are_capped_fatal_problems_kept():
+    # One misnumbered result a line (a flood of "ok 1 x") made one note a
+    # line: hundreds of MB for a long stream. The first NOTE_KEEP stay, the
+    # rest are counted; a fatal problem and the end-of-stream notes stay.
+    n = ktap.NOTE_KEEP * 3
+    lines = ["TAP version 13"] + ["ok 1 x"] * n
+    doc = ktap.parse(lines)
+    assert len(doc.results) == n
+    numbering = [p for p in doc.problems if "result numbered" in p]
+    assert len(numbering) == ktap.NOTE_KEEP
+    assert numbering[0] == "line 3: result numbered 1, expected 2"
+    more = n - 1 - ktap.NOTE_KEEP
+    assert "%d more note(s) of this stream not kept" % more in doc.problems[-2]
+    assert doc.problems[-1] == "no plan line (1..N) for %d result(s)" % n
+    doc = ktap.parse(lines + ["Bail out! stop"])
+    assert doc.fatal() == ["Bail out! stop"]

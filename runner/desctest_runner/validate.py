@@ -47,6 +47,10 @@ def add_parser(sub):
                    help="results root (default: results/)")
     v.add_argument("--work", default=os.path.join(TOP, ".build", "validate"),
                    help="work directory (default: .build/validate)")
+    v.add_argument("--allow-removed", action="store_true",
+                   help="a test that vanished after the patch is listed as "
+                   "removed, not a regression (the patch removes it on "
+                   "purpose)")
     v.add_argument("--keep", action="store_true",
                    help="keep the two trees and build outputs")
     return v
@@ -73,14 +77,15 @@ def _category(before, after):
     return "newly skipped" if after == "skip" else "changed"
 
 
-def compare_runs(before_json, after_json):
+def compare_runs(before_json, after_json, allow_removed=False):
     """The one place validate reads the runner's comparison: rows of
     (category, test id, before, after, reason after).  Categories:
     regression, fixed, newly skipped, changed, appeared.  On top of
     compare.classify: an xfail that now passes counts as fixed; a result
     whose description changed with its value (same program, parent and
     KTAP number, e.g. "vcpu0 get_desc64_base(): 0x..." ) is the same test;
-    a test that vanished is a regression."""
+    a test that vanished is a regression, or "removed" with allow_removed
+    (the patch removes it on purpose: --allow-removed, as compare's)."""
     a, b = results.load(before_json), results.load(after_json)
     a_by = {t["id"]: t for t in a["tests"]}
     b_by = {t["id"]: t for t in b["tests"]}
@@ -99,8 +104,8 @@ def compare_runs(before_json, after_json):
             r = appeared.pop(compare._num_key(ta), None) \
                 if ta.get("number") is not None else None
             if r is None:
-                out.append(("regression", tid, ob, "-",
-                            "vanished after the patch"))
+                out.append(("removed" if allow_removed else "regression",
+                            tid, ob, "-", "vanished after the patch"))
                 continue
             cat, tid, oa, why = _category(ob, r[3]), r[1], r[3], r[4]
             if cat is None:
@@ -109,7 +114,8 @@ def compare_runs(before_json, after_json):
             cat = _category(ob, oa)
         out.append((cat, tid, ob, oa, why))
     out += list(appeared.values())
-    order = ("regression", "fixed", "newly skipped", "changed", "appeared")
+    order = ("regression", "fixed", "newly skipped", "changed", "appeared",
+             "removed")
     out.sort(key=lambda r: (order.index(r[0]), r[1]))
     return out
 
@@ -314,7 +320,7 @@ class Validation:
             b = self.runs.get(("before", where))
             a = self.runs.get(("after", where))
             if b and a:
-                self.rows[where] = compare_runs(b, a)
+                self.rows[where] = compare_runs(b, a, self.a.allow_removed)
 
     def check_patches(self):
         fixed = any(r[0] == "fixed" for rows in self.rows.values()

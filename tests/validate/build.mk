@@ -10,6 +10,7 @@
 #   VALIDATE=host|vm|kernel    what runs (default: from the touched paths;
 #                              several: VALIDATE="host vm")
 #   VALIDATE_PROGRAMS="glob ..."  only these collection:test programs
+#   VALIDATE_ARGS="--allow-removed ..."  more options of ./desctest validate
 #
 #   make validate_list   the suite's programs (collection:test), one line
 #   make validate_check  the end-to-end tests of validate (make check)
@@ -24,7 +25,7 @@ validate: deps
 		$(if $(KSRC_DEFAULT),,--ksrc $(KSRC)) --kver $(KVER) \
 		$(foreach m,$(VALIDATE),--mode $(m)) \
 		$(foreach g,$(VALIDATE_PROGRAMS),--programs '$(g)') \
-		--results $(RESULTS)
+		--results $(RESULTS) $(VALIDATE_ARGS)
 
 validate_list:
 	@printf '%s\n' $(TEST_PROGS)

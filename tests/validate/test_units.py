@@ -124,6 +124,9 @@ def test_compare_adapter(tmp_path):
                     "p::new": ("appeared", "-", "pass"),
                     # same program and KTAP number, value in the name
                     "p::v0 seen 0x1": ("fixed", "fail", "pass")}
+    # --allow-removed: the vanished test is listed, not a regression.
+    rows = {r[1]: r[0] for r in validate.compare_runs(a, b, True)}
+    assert rows["p::gone"] == "removed" and rows["p::reg"] == "regression"
 
 
 def test_fixes_and_prefix_from_git_history(tmp_path):

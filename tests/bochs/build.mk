@@ -12,6 +12,7 @@
 #   BOCHS_ONLY="glob ..."    the programs it runs (default below)
 #   BOCHS_PROG_ARGS="collection:test=ARGS;..."  their arguments
 #   BOCHS_APPEND="..."       more kernel command line
+#   BOCHS_CPUS=2             emulated CPUs
 #
 # Beyond the runner's verdict, expect.sh checks that kvm_intel ran with
 # nested=1 and that the BOCHS_EXPECT programs skipped nothing.
@@ -36,7 +37,7 @@ BOCHS_PROG_ARGS ?= kvm_oracle:sregs_oracle=-n 1024
 # reason this target exists.  A SKIP is a pass to the runner.
 BOCHS_EXPECT ?= kvm:vmx_host_tr $(if $(KSRC_DEFAULT),kvm:vmx_host_tr_unpatched) \
 	kvm:dt_regs kvm:tss_decode kvm:ist kvm:migrate kvm_oracle:sregs_oracle
-export BOCHS_TIMEOUT BOCHS_APPEND
+export BOCHS_TIMEOUT BOCHS_APPEND BOCHS_CPUS
 
 DEPS_PKGS += bochs bochsbios vgabios syslinux syslinux-common mtools dosfstools
 

@@ -63,7 +63,7 @@ include $(sort $(wildcard lib/*/build.mk) $(wildcard tests/*/build.mk) \
 
 # What every object and program was built from (DEPFLAGS); the framework's
 # own sub-make reads its objects' files itself.
--include $(filter-out $(OUTPUT)/kvm-framework/%,$(wildcard \
+-include $(filter-out $(OUTPUT)/kvm-framework/% $(OUTPUT)/kvm-framework-pristine/%,$(wildcard \
 	$(OUTPUT)/*/*.d $(OUTPUT)/*/*/*.d))
 
 # Debian packages the default build and run need.

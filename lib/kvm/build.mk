@@ -9,8 +9,13 @@
 #   KVM_PROG_CFLAGS   flags for a KVM test program (host and guest code)
 #   KVM_PROG_LDLIBS   what a KVM test program links with, after its objects
 #   KVM_LIBS          prerequisites: libkvmglue.a and libkvm.a
-#   $(call kvm_prog,NAME,SOURCE,EXTRA_CFLAGS)  a rule for $(OUTPUT)/kvm/NAME
-#                     (use with $(eval ...))
+#   $(call kvm_prog,NAME,SOURCE,EXTRA_CFLAGS[,LIBS])  a rule for
+#                     $(OUTPUT)/kvm/NAME (use with $(eval ...)); LIBS
+#                     default $(KVM_LIBS)
+#   KVM_PRISTINE_CFLAGS, KVM_PRISTINE_LIBS  (default tree only) the same
+#                     framework built from the tree as Debian ships it,
+#                     unpatched helper and all: flags that put its headers
+#                     first, and the libraries to link instead of KVM_LIBS
 #   pattern rule      $(OUTPUT)/kvm/%: tests/kvm/%.c
 
 KVM_FW_LIB := $(OUTPUT)/kvm-framework/libkvm.a
@@ -61,13 +66,50 @@ $(OUTPUT)/kvm-glue/%.o: $(TOP)/lib/kvm/%.c $(KVM_GLUE_HDRS) $(KSRC_STAMP)
 $(KVM_GLUE_LIB): $(KVM_GLUE_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-# $(eval $(call kvm_prog,NAME,SOURCE,EXTRA_CFLAGS)): $(OUTPUT)/kvm/NAME
-# from SOURCE; EXTRA_CFLAGS come first, so an -I there wins over the
-# framework's include path.
+# The framework as Debian ships it (default tree only).  The tree under
+# $(KSRC) is patched in place; the patch touches nothing but the KVM
+# selftests' processor.h, whose pristine copy ksrc.sh keeps.  So a copy of
+# tools/testing/selftests/kvm (hard links, the pristine processor.h put
+# back as a file of its own; tools/lib linked, which its lib/rbtree.c
+# includes by relative path) is the selftests directory of the pristine
+# tree, and libkvm.a compiled from it with its own include directories
+# first is the framework a user of Debian's source gets: vmx.c and every
+# other caller of the helper as shipped.  The rest of the tree (tools/
+# include, usr/include) is the same in both.
+ifeq ($(KSRC_DEFAULT),1)
+KVM_PRISTINE_TREE := $(KSRC_CACHE)/pristine-$(KVER)
+KVM_PRISTINE_SELFTESTS := $(KVM_PRISTINE_TREE)/tools/testing/selftests/kvm
+KVM_PRISTINE_STAMP := $(KVM_PRISTINE_TREE)/.desctest-copied
+KVM_PRISTINE_INCLUDES := -I$(KVM_PRISTINE_SELFTESTS)/include \
+	-I$(KVM_PRISTINE_SELFTESTS)/include/$(KVM_ARCH_DIR)
+KVM_PRISTINE_FW_LIB := $(OUTPUT)/kvm-framework-pristine/libkvm.a
+KVM_PRISTINE_CFLAGS := $(KVM_PRISTINE_INCLUDES)
+KVM_PRISTINE_LIBS := $(KVM_GLUE_LIB) $(KVM_PRISTINE_FW_LIB)
+
+$(KVM_PRISTINE_STAMP): $(KSRC_STAMP) $(KSRC_UNPATCHED_DIR)/processor.h
+	$(Q)rm -rf $(KVM_PRISTINE_TREE) && mkdir -p $(dir $(KVM_PRISTINE_SELFTESTS))
+	$(Q)cp -al $(KVM_SELFTESTS) $(KVM_PRISTINE_SELFTESTS)
+	$(Q)ln -s $(KSRC)/tools/lib $(KVM_PRISTINE_TREE)/tools/lib
+	$(Q)rm -f $(KVM_PRISTINE_SELFTESTS)/include/$(KVM_ARCH_DIR)/processor.h
+	$(Q)cp $(KSRC_UNPATCHED_DIR)/processor.h $(KVM_PRISTINE_SELFTESTS)/include/$(KVM_ARCH_DIR)/
+	$(Q)touch $@
+
+$(KVM_PRISTINE_FW_LIB): $(KVM_PRISTINE_STAMP) $(TOP)/lib/kvm/framework.mk FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)$(MAKE) --no-print-directory -f $(TOP)/lib/kvm/framework.mk \
+		KVM_SELFTESTS=$(KVM_PRISTINE_SELFTESTS) KVM_ARCH_DIR=$(KVM_ARCH_DIR) \
+		KVM_FW_CFLAGS="$(KVM_PRISTINE_INCLUDES) $(KVM_FW_CFLAGS)" LIB=$@ \
+		CC="$(CC)" Q=$(Q) \
+		FLAGS_FROM="$(TOP)/lib/kvm/build.mk $(TOP)/lib/kvm/framework.mk"
+endif
+
+# $(eval $(call kvm_prog,NAME,SOURCE,EXTRA_CFLAGS[,LIBS])): $(OUTPUT)/kvm/NAME
+# from SOURCE, linked with LIBS (default $(KVM_LIBS)); EXTRA_CFLAGS come
+# first, so an -I there wins over the framework's include path.
 define kvm_prog
-$(OUTPUT)/kvm/$(1): $(2) $(KVM_LIBS) $(KVM_GLUE_HDRS) $(KSRC_STAMP)
+$(OUTPUT)/kvm/$(1): $(2) $(or $(4),$(KVM_LIBS)) $(KVM_GLUE_HDRS) $(KSRC_STAMP)
 	$$(Q)mkdir -p $$(@D)
-	$$(Q)$$(CC) $(3) $$(KVM_PROG_CFLAGS) $$(DEPFLAGS) $$< $$(KVM_LIBS) $$(KVM_PROG_LDLIBS) -o $$@
+	$$(Q)$$(CC) $(3) $$(KVM_PROG_CFLAGS) $$(DEPFLAGS) $$< $(or $(4),$$(KVM_LIBS)) $$(KVM_PROG_LDLIBS) -o $$@
 endef
 
 $(OUTPUT)/kvm/%: $(TOP)/tests/kvm/%.c $(KVM_LIBS) $(KVM_GLUE_HDRS) $(KSRC_STAMP)

@@ -63,7 +63,14 @@ const char *dt_kvm_flavour_name(enum dt_kvm_flavour f)
 	}
 }
 
+/* No exit reason is UINT32_MAX: every non-ucall exit ends the program. */
 uint64_t dt_vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
+{
+	return dt_vcpu_run_ucall_allow(vcpu, uc, UINT32_MAX);
+}
+
+uint64_t dt_vcpu_run_ucall_allow(struct kvm_vcpu *vcpu, struct ucall *uc,
+				 uint32_t allowed)
 {
 	struct kvm_run *run = vcpu->run;
 	struct kvm_regs regs;
@@ -78,7 +85,7 @@ uint64_t dt_vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
 	errno = 0;
 	if (cmd == UCALL_ABORT)
 		DT_REPORT_GUEST_ASSERT(*uc);
-	if (cmd != UCALL_NONE)
+	if (cmd != UCALL_NONE || run->exit_reason == allowed)
 		return cmd;
 	vcpu_regs_get(vcpu, &regs);
 	if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR)

@@ -74,6 +74,12 @@ struct ucall;
  */
 uint64_t dt_vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc);
 
+/* Same, except that an exit with reason `allowed` (e.g. KVM_EXIT_SHUTDOWN,
+ * which a test expects) is handed back as UCALL_NONE: the caller reads
+ * vcpu->run->exit_reason. */
+uint64_t dt_vcpu_run_ucall_allow(struct kvm_vcpu *vcpu, struct ucall *uc,
+				 uint32_t allowed);
+
 /* Same, and the command must be WANT (UCALL_SYNC, UCALL_DONE). */
 void dt_vcpu_run_expect(struct kvm_vcpu *vcpu, struct ucall *uc, uint64_t want);
 

@@ -13,6 +13,16 @@ endif
 TEST_PROGS += kvm:migrate
 TEST_PROGS += kvm:ist
 
+# HOST_TR_BASE through the framework's own vmx.c (needs kvm_intel with
+# nested=1: make bochs_tests); against the default tree also linked with
+# the framework built from the pristine tree (KVM_PRISTINE_LIBS), so its
+# vmx.c calls the unpatched helper.
+TEST_PROGS += kvm:vmx_host_tr
+ifeq ($(KSRC_DEFAULT),1)
+TEST_PROGS += kvm:vmx_host_tr_unpatched
+$(eval $(call kvm_prog,vmx_host_tr_unpatched,$(TOP)/tests/kvm/vmx_host_tr.c $(KVM_PRISTINE_STAMP),$(KVM_PRISTINE_CFLAGS) -DDT_UNPATCHED_HELPER=1,$(KVM_PRISTINE_LIBS)))
+endif
+
 # ---- the same programs against the other framework ----------------------
 # kvm_programs: just the KVM programs of this build (every entry of the
 # KVM collections, whoever added it: read when the recipe runs, after

@@ -24,12 +24,9 @@
  */
 #include "compat.h"
 #include "guest_dt.h"
+#include "guest_idt.h"
 #include "kvm_env.h"
 #include "pcpu_tables.h"
-
-#define UD_VECTOR 6
-/* SS, RSP, RFLAGS, CS, RIP. */
-#define UD_FRAME_BYTES (5 * 8)
 
 struct ist_seen {
 	uint64_t tss_base; /* decoded from the guest's own TSS descriptor */
@@ -39,23 +36,11 @@ struct ist_seen {
 
 static struct ist_seen seen[DT_MAX_VCPUS];
 
-/* The #UD handler: return the RSP the CPU gave it in RAX and step the
- * saved RIP over the 2-byte UD2 (0f 0b). */
-extern char dt_ud_entry[];
-asm(".pushsection .text\n"
-    ".globl dt_ud_entry\n"
-    "dt_ud_entry:\n"
-    "	movq %rsp, %rax\n"
-    "	addq $2, (%rsp)\n"
-    "	iretq\n"
-    ".popsection\n");
-
 static void guest_code(uint64_t idx)
 {
 	struct ist_seen *s = &seen[idx];
 	const struct dt_tss64 *tss;
 	struct dt_sys d;
-	uint64_t rsp;
 
 	dt_guest_load_tables(idx);
 	d = dt_guest_own_tss_desc();
@@ -65,38 +50,8 @@ static void guest_code(uint64_t idx)
 	tss = (const struct dt_tss64 *)s->tss_base;
 	s->ist1 = tss->ist1;
 	GUEST_SYNC(0);
-	asm volatile("ud2" : "=a"(rsp) : "a"(0ull) : "memory");
-	s->rsp = rsp;
+	s->rsp = dt_guest_ud_rsp();
 	GUEST_DONE();
-}
-
-/* One IDT page for the VM: only the #UD gate, an interrupt gate with the
- * given IST index (0: no stack switch). */
-static vm_vaddr_t make_idt(struct kvm_vm *vm, unsigned int ist)
-{
-	vm_vaddr_t idt = vm_vaddr_alloc_page(vm);
-	struct dt_gate *gates = addr_gva2hva(vm, idt);
-	struct dt_gate g = { { 0, 0 } };
-
-	memset(gates, 0, (size_t)getpagesize());
-	dt_gate_set_offset(&g, (uint64_t)dt_ud_entry);
-	dt_gate_set_selector(&g, DT_KERNEL_CS);
-	dt_gate_set_ist(&g, ist);
-	dt_gate_set_type(&g, DT_SYS_INTR_GATE64);
-	dt_gate_set_p(&g, 1);
-	gates[UD_VECTOR] = g;
-	return idt;
-}
-
-/* Every vCPU of the VM on the one IDT. */
-static void use_idt(struct kvm_vcpu *vcpu, vm_vaddr_t idt)
-{
-	struct kvm_sregs sr;
-
-	vcpu_sregs_get(vcpu, &sr);
-	sr.idt.base = idt;
-	sr.idt.limit = (uint16_t)(getpagesize() - 1);
-	vcpu_sregs_set(vcpu, &sr);
 }
 
 /*
@@ -117,7 +72,7 @@ static int probe_exception_delivery(char *why, size_t len)
 	vm = dt_pcpu_vm_create(1, guest_code, vcpu, &t);
 	/* IST 0: delivery does not read the TSS, so a KVM that got the TSS
 	 * base wrong fails the test below instead of being excused here. */
-	use_idt(vcpu[0], make_idt(vm, 0));
+	dt_vcpu_use_idt(vcpu[0], dt_idt_ud_create(vm, 0));
 	dt_vcpu_run_expect(vcpu[0], &uc, UCALL_SYNC);
 	vcpu_run(vcpu[0]);
 	reason = vcpu[0]->run->exit_reason;
@@ -164,9 +119,9 @@ int main(void)
 	}
 
 	vm = dt_pcpu_vm_create(n, guest_code, vcpus, t);
-	idt = make_idt(vm, DT_IST_INDEX);
+	idt = dt_idt_ud_create(vm, DT_IST_INDEX);
 	for (i = 0; i < n; i++)
-		use_idt(vcpus[i], idt);
+		dt_vcpu_use_idt(vcpus[i], idt);
 	for (i = 0; i < n; i++) {
 		const struct ist_seen *s;
 		struct kvm_sregs sr;
@@ -186,8 +141,8 @@ int main(void)
 					t[i].tss_base);
 		ok &= dt_vcpu_expect_eq(i, "IST1 read from that TSS", s->ist1, t[i].ist_top);
 		ok &= dt_vcpu_expect_eq(i, "RSP in the #UD handler", s->rsp,
-					t[i].ist_top - UD_FRAME_BYTES);
-		if (s->rsp == t[i].decoy_ist_top - UD_FRAME_BYTES)
+					t[i].ist_top - DT_UD_FRAME_BYTES);
+		if (s->rsp == t[i].decoy_ist_top - DT_UD_FRAME_BYTES)
 			ksft_print_msg("vcpu%u: the #UD ran on the decoy TSS's IST1: the "
 				       "CPU kept the TR the host installed\n", i);
 		ksft_test_result(ok, "vcpu%u_ist\n", i);

@@ -4,7 +4,8 @@
 # fetch-kernel.sh SERIES CACHE
 #
 # Fetch Debian's kernel image, headers, common headers and kbuild packages
-# for SERIES (6.12 or 6.1) with `apt-get download` and unpack them with
+# for SERIES (6.12, 6.1, or 6.12-cloud: the cloud flavour, which Bochs
+# boots for make bochs_tests) with `apt-get download` and unpack them with
 # `dpkg-deb -x` under CACHE/<release>/root.  Installing linux-headers-*
 # would pull in the image and run update-initramfs for a minute; a private
 # prefix is quicker and leaves the host alone.  A finished tree is marked
@@ -17,7 +18,8 @@ cache=$(realpath -m "${2:?usage: fetch-kernel.sh SERIES CACHE}")
 case $series in
 6.1) meta=linux-image-amd64 ;;
 6.12) meta=linux-image-6.12-amd64 ;;
-*) echo "fetch-kernel.sh: unknown Debian kernel series '$series': use 6.12 or 6.1, or KERNEL=/path/to/bzImage" >&2
+6.12-cloud) meta=linux-image-6.12-cloud-amd64 ;;
+*) echo "fetch-kernel.sh: unknown Debian kernel series '$series': use 6.12, 6.12-cloud or 6.1, or KERNEL=/path/to/bzImage" >&2
    exit 2 ;;
 esac
 

@@ -48,9 +48,10 @@ echo "DESCTEST-INFO cmdline=$(cat /proc/cmdline)"
 
 # KVM: the modules from the kernel's own package, in dependency order.
 if [ -s /kmod/order ]; then
-	while read -r ko; do
+	while read -r ko params; do
 		[ -n "$ko" ] || continue
-		insmod "/kmod/$ko" || echo "# insmod $ko failed"
+		# shellcheck disable=SC2086
+		insmod "/kmod/$ko" $params || echo "# insmod $ko $params failed"
 	done </kmod/order
 fi
 if [ -c /dev/kvm ]; then
@@ -58,6 +59,7 @@ if [ -c /dev/kvm ]; then
 		echo "DESCTEST-INFO kvm=kvm_amd"
 	elif grep -q '^kvm_intel ' /proc/modules; then
 		echo "DESCTEST-INFO kvm=kvm_intel"
+		echo "DESCTEST-INFO kvm_intel.nested=$(cat /sys/module/kvm_intel/parameters/nested)"
 	else
 		echo "DESCTEST-INFO kvm=builtin"
 	fi
@@ -69,17 +71,27 @@ for p in $(cat /desctest/excluded); do
 	echo "DESCTEST-INFO vm_excluded=$p"
 done
 
+# Programs given arguments (a third field in vm-list.txt) say so.
+while read -r prog limit args; do
+	[ -z "$args" ] || echo "DESCTEST-INFO args.$prog=$args"
+done </desctest/vm-list.txt
+
 cd /desctest
-while read -r prog limit; do
+while read -r prog limit args; do
 	[ -n "$prog" ] || continue
 	echo "DESCTEST-BEGIN $prog"
 	start=$(now_ms)
 	# As run_kselftest.sh does: from the collection's directory.
-	(cd "/desctest/${prog%%:*}" && exec timeout -s KILL "$limit" "./${prog#*:}" </dev/null 2>&1)
+	# shellcheck disable=SC2086
+	(cd "/desctest/${prog%%:*}" && exec timeout -s KILL "$limit" "./${prog#*:}" $args </dev/null 2>&1)
 	rc=$?
 	end=$(now_ms)
 	echo "DESCTEST-END $prog rc=$rc ms=$((end - start))"
 done </desctest/vm-list.txt
 echo "DESCTEST-DONE"
 sync
+# What the programs wrote may still sit in the serial port's buffer: on a
+# slow emulator (Bochs) powering off at once lost the last program's
+# output and the DONE line.  The host stops the machine when it sees DONE.
+sleep 2
 poweroff -f

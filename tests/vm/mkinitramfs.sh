@@ -3,7 +3,8 @@
 #
 # mkinitramfs.sh OUT.cpio OUTPUT SETTINGS MODROOT RELEASE [MODULE.ko]
 #
-# Build the desctest initramfs (newc cpio, uncompressed):
+# Build the desctest initramfs (newc cpio, uncompressed; OUT.cpio.list
+# beside it is a copy of its vm-list.txt):
 #   /bin/busybox and /init (tests/vm/init.sh)
 #   /desctest/<collection>/<test> for every collection:test in
 #     OUTPUT/kselftest-list.txt, with the shared libraries ldd names copied
@@ -14,8 +15,16 @@
 #     matching none of its globs, are left out and named in
 #     /desctest/excluded)
 #   /desctest/module/desctest_tss.ko when MODULE.ko is given
-#   /kmod/*.ko and /kmod/order: kvm_amd and its dependencies from
-#     MODROOT/lib/modules/RELEASE, decompressed, in load order
+#   /kmod/*.ko and /kmod/order: VM_KVM_MODULE (default kvm_amd) and its
+#     dependencies from MODROOT/lib/modules/RELEASE, decompressed, in load
+#     order; an order line is "<module>.ko [parameters]", the vendor
+#     module's parameters from VM_KVM_PARAMS (e.g. nested=1)
+#   VM_STRIP_MODSIG=1: the modules' appended signatures cut off (the
+#     kernel then loads them unverified, tainted): an emulator as slow as
+#     Bochs spends seconds of guest time verifying each
+#   VM_PROG_ARGS="collection:test=ARGS;...": arguments for those programs,
+#     third field of their vm-list.txt line (e.g. a smaller count where
+#     the machine is slow)
 set -euo pipefail
 
 out=${1:?usage: mkinitramfs.sh OUT.cpio OUTPUT SETTINGS MODROOT RELEASE [MODULE.ko]}
@@ -63,6 +72,20 @@ timeout_of() {
 	echo $(( ${t:-45} * scale ))
 }
 
+# " ARGS" for a program named in VM_PROG_ARGS, else nothing.
+args_of() {
+	local - entry
+	set -f
+	local IFS=';'
+	for entry in ${VM_PROG_ARGS:-}; do
+		entry=${entry# }
+		if [ "${entry%%=*}" = "$1" ]; then
+			echo " ${entry#*=}"
+			return
+		fi
+	done
+}
+
 : >"$root/desctest/vm-list.txt"
 : >"$root/desctest/excluded"
 excluded() {
@@ -88,7 +111,7 @@ while read -r prog; do
 	path=${prog%%:*}/${prog#*:}
 	install -D -m 0755 "$output/$path" "$root/desctest/$path"
 	copy_libs "$output/$path"
-	echo "$prog $(timeout_of "$path")" >>"$root/desctest/vm-list.txt"
+	echo "$prog $(timeout_of "$path")$(args_of "$prog")" >>"$root/desctest/vm-list.txt"
 done <"$list"
 if [ -n "$ko" ]; then
 	install -D -m 0644 "$ko" "$root/desctest/module/desctest_tss.ko"
@@ -117,12 +140,31 @@ add_mod() {
 	*.gz) gzip -dc "$f" >"$root/kmod/$name.ko" ;;
 	*) cp "$f" "$root/kmod/$name.ko" ;;
 	esac
-	load_order+=("$name.ko")
+	[ "${VM_STRIP_MODSIG:-0}" != 1 ] || strip_modsig "$root/kmod/$name.ko"
+	if [ "$name" = "$kvm_module" ] && [ -n "${VM_KVM_PARAMS:-}" ]; then
+		load_order+=("$name.ko $VM_KVM_PARAMS")
+	else
+		load_order+=("$name.ko")
+	fi
 }
+# A signed module ends in the signature, a 12-byte struct module_signature
+# whose last 4 bytes are the signature's length (big-endian), and the
+# 28-byte marker "~Module signature appended~\n": cut all three.
+strip_modsig() {
+	local f=$1 size len
+	[ "$(tail -c 28 "$f")" = "~Module signature appended~" ] || return 0
+	size=$(stat -c %s "$f")
+	len=$(tail -c 32 "$f" | head -c 4 | od -An -tu1 |
+		awk '{ print ((($1 * 256 + $2) * 256 + $3) * 256 + $4) }')
+	truncate -s $((size - 28 - 12 - len)) "$f"
+}
+kvm_module=${VM_KVM_MODULE:-kvm_amd}
 if [ -d "$moddir" ]; then
-	add_mod kvm_amd
+	add_mod "$kvm_module"
 fi
 printf '%s\n' "${load_order[@]}" >"$root/kmod/order"
 
+# What the guest will run, beside the image.
+cp "$root/desctest/vm-list.txt" "$out.list"
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out.tmp"
 mv -f "$out.tmp" "$out"

@@ -6,22 +6,26 @@
 #   vm-run.sh --kernel IMAGE --output OUTPUT --work DIR --label LABEL
 #             [--modroot DIR] [--release REL] [--kdir KDIR]
 #             [--results DIR --ksrc KSRC --top TOP --python PY]
+#             [--boot SCRIPT --emulator NAME]
 #
 # Builds the desctest_tss module against KDIR (when given), the initramfs
 # from OUTPUT's programs and MODROOT's kvm modules, boots IMAGE under QEMU
-# TCG, prints a summary of the console log and files it with the runner's
-# import-console.  Exit 1 when the boot did not complete or a program
+# TCG (or with SCRIPT, called as boot.sh is: KERNEL INITRD CONSOLE.log;
+# tests/bochs/boot.sh boots Bochs), prints a summary of the console log
+# and files it with the runner's import-console.  Exit 1 when the boot did not complete or a program
 # failed; the console log (DIR/console.log) is kept either way.
 set -uo pipefail
 
 here=$(dirname "$(readlink -f "$0")")
 kernel= output= work= label= modroot= release= kdir= results= ksrc= top= python=
+boot= emulator="QEMU TCG"
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2 ;; --output) output=$2 ;; --work) work=$2 ;;
 	--label) label=$2 ;; --modroot) modroot=$2 ;; --release) release=$2 ;;
 	--kdir) kdir=$2 ;; --results) results=$2 ;; --ksrc) ksrc=$2 ;;
 	--top) top=$2 ;; --python) python=$2 ;;
+	--boot) boot=$2 ;; --emulator) emulator=$2 ;;
 	*) echo "vm-run.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -56,8 +60,8 @@ fi
 "$here/mkinitramfs.sh" "$work/initramfs.cpio" "$output" "$here/../../configs/settings" \
 	"${modroot:-/nonexistent}" "$release" $ko || exit 1
 
-echo "vm-run.sh: booting $release ($kernel) under QEMU TCG, $(wc -l <"$output/kselftest-list.txt") programs"
-"$here/boot.sh" "$kernel" "$work/initramfs.cpio" "$log"
+echo "vm-run.sh: booting $release ($kernel) under $emulator, $(grep -c . "$work/initramfs.cpio.list") programs"
+"${boot:-$here/boot.sh}" "$kernel" "$work/initramfs.cpio" "$log"
 boot_rc=$?
 
 # Summary from the console, runner or not.

@@ -35,7 +35,8 @@ kvm_programs: FORCE
 
 # Build the KVM programs on Debian's linux-source-6.1 framework in an
 # output directory of their own, then run them: each must pass, or XFAIL
-# (the *_unpatched builds), or SKIP with its reason (no /dev/kvm here;
+# (the *_unpatched builds), or SKIP with its reason (no /dev/kvm here,
+# no VMX for vmx_host_tr*;
 # on kvm_pvm, ist and the oracle kinds it cannot run).
 KVM_61_OUTPUT ?= $(BUILD_ROOT)/out-kvm-6.1
 CHECK_TARGETS += kvm_build_6.1

@@ -14,6 +14,7 @@
  * descriptor are reserved and generated as 0.
  */
 #include "oracle_gen.h"
+#include "desctest/splitmix64.h"
 
 static const char *const kind_names[ORACLE_NR_KINDS] = {
 	[ORACLE_TR] = "tr",
@@ -42,19 +43,6 @@ const char *oracle_kind_insn(enum oracle_kind k)
 int oracle_kind_is_system(enum oracle_kind k)
 {
 	return k == ORACLE_TR || k == ORACLE_LDTR;
-}
-
-/* ---- seeded random numbers: a 64-bit counter through a mixing function */
-
-static uint64_t rng_next(uint64_t *state)
-{
-	uint64_t z;
-
-	*state += 0x9e3779b97f4a7c15ull;
-	z = *state;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
 }
 
 void oracle_gen_init(struct oracle_gen *g, uint64_t seed)
@@ -182,7 +170,7 @@ static const uint8_t loadable_seg_types[] = { 0x0, 0x1, 0x2, 0x3, 0x4, 0x5,
 static void sys_random(enum oracle_kind k, uint64_t *rng, unsigned int index,
 		       struct oracle_desc *out)
 {
-	uint64_t r = rng_next(rng), f = rng_next(rng);
+	uint64_t r = dt_splitmix64(rng), f = dt_splitmix64(rng);
 	/* Canonical with 4-level paging: bits 63:48 copy bit 47. */
 	uint64_t base = (uint64_t)((int64_t)(r << 16) >> 16);
 
@@ -194,7 +182,7 @@ static void sys_random(enum oracle_kind k, uint64_t *rng, unsigned int index,
 static void seg_random(uint64_t *rng, unsigned int index,
 		       struct oracle_desc *out)
 {
-	uint64_t r = rng_next(rng), f = rng_next(rng);
+	uint64_t r = dt_splitmix64(rng), f = dt_splitmix64(rng);
 	uint64_t type = loadable_seg_types[dt_bits(f, 47, 32) %
 					   ARRAY_LEN(loadable_seg_types)];
 	uint64_t dpl = dt_bits(f, 22, 21);

@@ -97,31 +97,10 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 secs=$((ms / 1000)).$(( ms % 1000 / 100 ))
 touch "$log"
 
-tail_log() {
-	echo "---- last 40 console lines ($log) ----"
-	tail -n 40 "$log" | tr -d '\r'
-	echo "----"
-}
-
-if grep -q '^DESCTEST-DONE' "$log"; then
-	echo "boot.sh: ${kernel##*/} ran to DESCTEST-DONE in $secs s under Bochs (/init after ${booted:-?} s)"
-	exit 0
-fi
-if grep -q 'Kernel panic' "$log"; then
-	echo "boot.sh: KERNEL PANIC after $secs s booting $kernel under Bochs"
-elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-	if grep -q '^DESCTEST-MACHINE' "$log"; then
-		last=$(grep '^DESCTEST-BEGIN' "$log" | tail -n 1 | cut -d' ' -f2)
-		echo "boot.sh: HANG: no DESCTEST-DONE within BOCHS_TIMEOUT=$limit s (${last:+last program started: }${last:-before the first program})"
-	else
-		echo "boot.sh: HANG: $kernel never reached /init within BOCHS_TIMEOUT=$limit s"
-	fi
-elif ! grep -q '^DESCTEST-MACHINE' "$log"; then
-	echo "boot.sh: NO INIT: Bochs stopped (exit $rc) before /init printed DESCTEST-MACHINE"
-else
-	echo "boot.sh: Bochs stopped (exit $rc) before DESCTEST-DONE"
-fi
+. "$here/../vm/boot-verdict.sh"
+boot_verdict "$log" "$rc" "$secs" Bochs BOCHS_TIMEOUT "$limit" \
+	" (/init after ${booted:-?} s)" && exit 0
 echo "---- Bochs's last words ($bxlog, $work/bochs.out) ----"
 { tail -n 5 "$bxlog" 2>/dev/null; grep -v '^ALSA' "$work/bochs.out" | tail -n 5; } | tr -d '\r'
-tail_log
+boot_console_tail "$log"
 exit 1

@@ -58,29 +58,7 @@ ms=$(( ($(date +%s%N) - start) / 1000000 ))
 secs=$((ms / 1000)).$(( ms % 1000 / 100 ))
 touch "$log"
 
-tail_log() {
-	echo "---- last 40 console lines ($log) ----"
-	tail -n 40 "$log" | tr -d '\r'
-	echo "----"
-}
-
-if grep -q '^DESCTEST-DONE' "$log"; then
-	echo "boot.sh: ${kernel##*/} ran to DESCTEST-DONE in $secs s"
-	exit 0
-fi
-if grep -q 'Kernel panic' "$log"; then
-	echo "boot.sh: KERNEL PANIC after $secs s booting $kernel"
-elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-	if grep -q '^DESCTEST-MACHINE' "$log"; then
-		last=$(grep '^DESCTEST-BEGIN' "$log" | tail -n 1 | cut -d' ' -f2)
-		echo "boot.sh: HANG: no DESCTEST-DONE within VM_TIMEOUT=$limit s (${last:+last program started: }${last:-before the first program})"
-	else
-		echo "boot.sh: HANG: $kernel never reached /init within VM_TIMEOUT=$limit s"
-	fi
-elif ! grep -q '^DESCTEST-MACHINE' "$log"; then
-	echo "boot.sh: NO INIT: $kernel stopped (qemu exit $rc) before /init printed DESCTEST-MACHINE"
-else
-	echo "boot.sh: the guest stopped (qemu exit $rc) before DESCTEST-DONE"
-fi
-tail_log
+. "$(dirname "$(readlink -f "$0")")/boot-verdict.sh"
+boot_verdict "$log" "$rc" "$secs" "QEMU TCG" VM_TIMEOUT "$limit" && exit 0
+boot_console_tail "$log"
 exit 1

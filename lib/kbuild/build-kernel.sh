@@ -20,8 +20,9 @@
 # tree rebuilds nothing.
 #
 # Jobs: JOBS, default $(nproc).  ccache is used when installed (its own
-# CCACHE_DIR, default ~/.cache/ccache; keep SRC_TREE and BUILD_DIR at the
-# same paths between builds for hits).
+# CCACHE_DIR, default ~/.cache/ccache), with CCACHE_BASEDIR set to the
+# directory holding both SRC_TREE and BUILD_DIR: two pairs laid out alike
+# (SRC_TREE and BUILD_DIR side by side) share their cache hits.
 #
 # SRC_TREE must be clean (no .config, include/config or generated arch
 # headers, e.g. after an in-tree `make headers`): build from a git
@@ -70,6 +71,16 @@ log=$build/build.log
 jobs=${JOBS:-$(nproc)}
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
+# The compiler sees absolute paths of SRC_TREE; relative to the build
+# directory they read the same for every SRC_TREE/BUILD_DIR pair laid out
+# alike (bisect's .build/bisect/kernel/{src,obj}, validate's
+# .build/validate/kernel/{src,obj}, in any clone), so the same source
+# compiles to a cache hit in all of them.
+common=$src
+while [ "$common" != / ] && [ "${build#"$common"/}" = "$build" ]; do
+	common=$(dirname "$common")
+done
+[ "$common" = / ] || export CCACHE_BASEDIR=$common
 kmake() { make -C "$src" O="$build" CC="$cc" HOSTCC=gcc "$@" >>"$log" 2>&1; }
 : >"$log"
 now() { date +%s; }

@@ -3,6 +3,7 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -58,6 +59,21 @@ def make_output(tmp_path, c_fixtures):
                                                                  extra))
         return str(out), str(settings)
     return make
+
+
+def sigint_default():
+    """preexec_fn for a runner a test sends SIGINT: SIGINT at its default
+    disposition in the child whatever this process inherited. A job put in
+    the background by a non-interactive shell (make check > log &) starts
+    with SIGINT ignored, Python leaves an ignored SIGINT ignored, and the
+    runner under test would inherit it and never see the Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def sigint_ignored():
+    """preexec_fn: the child starts with SIGINT ignored, as a background
+    job of a non-interactive shell does."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run_cli(*args, timeout=120, **kw):

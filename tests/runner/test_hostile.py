@@ -14,7 +14,7 @@ import pytest
 
 from desctest_runner import ktap
 
-from conftest import RUNNER
+from conftest import RUNNER, sigint_default
 
 
 def run(cli, tmp_path, output, settings, *extra, **kw):
@@ -170,7 +170,7 @@ def _start(output, settings, tmp_path):
         [sys.executable, "-m", "desctest_runner", "run", "--output", output,
          "--settings", settings, "--results", str(tmp_path / "results")],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        text=True)
+        text=True, preexec_fn=sigint_default)
 
 
 def _wait_for_first_program(tmp_path):

@@ -14,7 +14,7 @@ import pytest
 
 from desctest_runner import ktap
 
-from conftest import RUNNER
+from conftest import RUNNER, sigint_default, sigint_ignored
 
 ALL = ["pass.sh", "fail.sh", "skip.sh", "xfail.sh", "crash.sh", "segv",
        "hang.sh", "garbage.sh", "midstream.sh", "zero_after_fail.sh",
@@ -179,28 +179,40 @@ def test_nothing_overwritten_and_latest_moves(cli, make_output, tmp_path):
     assert runs == sorted([first, second])
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM,
-                                 signal.SIGHUP])
-def test_ctrl_c_keeps_what_was_collected(make_output, tmp_path, sig):
-    # Ctrl-C, kill, and the terminal closing (SIGHUP) all stop cleanly.
+def _start_run(make_output, tmp_path, preexec_fn):
+    """A run of pass.sh, hang.sh, fail.sh, once pass.sh is filed (hang.sh
+    is running then)."""
     output, settings = make_output(["pass.sh", "hang.sh", "fail.sh"],
                                    timeout=60)
     env = dict(os.environ, PYTHONPATH=RUNNER, NO_COLOR="1")
     proc = subprocess.Popen(
         [sys.executable, "-m", "desctest_runner", "run", "--output", output,
          "--settings", settings, "--results", str(tmp_path / "results")],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=preexec_fn)
     res = tmp_path / "results"
     deadline = time.monotonic() + 30
-    # Wait until pass.sh is filed and hang.sh runs.
     while time.monotonic() < deadline:
         runs = [p for p in res.glob("*/results.json")] if res.exists() else []
         if runs and json.loads(runs[0].read_text())["programs"]:
             break
         time.sleep(0.1)
     time.sleep(0.3)
-    proc.send_signal(sig)
-    out, err = proc.communicate(timeout=30)
+    return proc
+
+
+def _stop(proc):
+    """A runner a failed test left behind goes, with its programs."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+
+
+def _assert_interrupted_after_pass(tmp_path, proc, err):
     assert proc.returncode == 1, err
     _, data = latest(tmp_path)
     assert data["interrupted"] and not data["complete"]
@@ -209,6 +221,36 @@ def test_ctrl_c_keeps_what_was_collected(make_output, tmp_path, sig):
     assert progs["progs/hang.sh"]["status"] == "interrupted"
     assert progs["progs/fail.sh"]["status"] == "interrupted"
     assert "interrupted" in err
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM,
+                                 signal.SIGHUP])
+def test_ctrl_c_keeps_what_was_collected(make_output, tmp_path, sig):
+    # Ctrl-C, kill, and the terminal closing (SIGHUP) all stop cleanly.
+    proc = _start_run(make_output, tmp_path, sigint_default)
+    try:
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        _stop(proc)
+    _assert_interrupted_after_pass(tmp_path, proc, err)
+
+
+def test_sigint_ignored_at_start_stays_ignored(make_output, tmp_path):
+    # Started as a background job of a non-interactive shell (SIGINT
+    # ignored, so that Ctrl-C at the terminal reaches only the foreground
+    # job), the runner leaves SIGINT ignored; SIGTERM stops it and files
+    # what was collected.
+    proc = _start_run(make_output, tmp_path, sigint_ignored)
+    try:
+        proc.send_signal(signal.SIGINT)
+        with pytest.raises(subprocess.TimeoutExpired):
+            proc.communicate(timeout=1.5)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        _stop(proc)
+    _assert_interrupted_after_pass(tmp_path, proc, err)
 
 
 def test_endless_diagnostics_keep_the_results(cli, make_output, tmp_path):

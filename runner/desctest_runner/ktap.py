@@ -18,11 +18,15 @@ Handles:
 The parser is incremental (Parser.feed one line at a time, then finish)
 and linear in its input: every line is looked at once per nesting level,
 no pattern backtracks over a line more than once, nesting is capped at
-MAX_DEPTH levels and what is kept in memory is capped (MAX_RESULTS
-results, DIAG_KEEP diagnostics per result); whatever is dropped is
-counted and named in Document.problems. parse(lines) returns a Document;
-nothing here raises on bad input: every oddity is listed in
-Document.problems.
+MAX_DEPTH levels and what is kept in memory is capped in count and in
+characters (MAX_RESULTS results; DIAG_KEEP diagnostic lines and
+DIAG_CHARS characters of them per result; TEXT_CHARS characters of text
+per parse; NAME_CHARS per result name, reason or note; NOTE_KEEP notes
+and FATAL_KEEP fatal problems per stream); whatever is dropped is counted
+(Document.cut) and named in Document.problems, and no cap changes what is
+counted: every result is judged whatever was dropped of its text.
+parse(lines) returns a Document; nothing here raises on bad input: every
+oddity is listed in Document.problems.
 """
 
 import re
@@ -36,13 +40,35 @@ MAX_DEPTH = 16
 # Results kept in memory per parse (all levels together); past it results
 # are counted by outcome only, and that is a fatal problem.
 MAX_RESULTS = 250000
-# Diagnostics kept per result (the last ones: they say why it failed),
-# and stray text lines kept per stream.
+# Diagnostics kept per result: the last ones (they say why it failed),
+# at most DIAG_KEEP lines and DIAG_CHARS characters in all; one longer
+# line is cut to its first DIAG_CHARS characters. Stray text lines kept
+# per stream.
 DIAG_KEEP = 64
+DIAG_CHARS = 16 * 1024
 OTHER_KEEP = 100
+# Text one parse (a program's output, every nesting level) keeps in all:
+# diagnostics, stray lines, and what of result names, reasons and notes
+# goes past NAME_FREE characters. Once a piece does not fit, diagnostics
+# are counted and no longer kept (a failing result gets DIAG_SPENT), and
+# names, reasons and notes are cut at NAME_FREE characters.
+TEXT_CHARS = 4 * 1024 * 1024
+# A result's description, directive reason or note is cut at NAME_CHARS
+# characters (NAME_FREE once TEXT_CHARS is spent); so are a plan's
+# reason, a "Bail out!" reason and a subtest name.
+NAME_CHARS = 1024
+NAME_FREE = 64
 # Notes kept per stream (numbering, stray lines: one per line of a bad
-# stream); past it they are counted. Fatal problems are always kept.
+# stream); past it they are counted. Fatal problems likewise past
+# FATAL_KEEP (one is enough to fail the stream); a line a problem quotes
+# is cut at QUOTE_CHARS characters.
 NOTE_KEEP = 100
+FATAL_KEEP = 100
+QUOTE_CHARS = 120
+# What a failing result's diagnostics say once the parse's text is spent.
+DIAG_SPENT = ("[desctest: diagnostics not kept: this program's output used "
+              "up the %d characters of text a program keeps; see the raw "
+              "stdout file]" % TEXT_CHARS)
 
 # Every line is right-stripped before these see it, so none needs a
 # trailing "\s*$" (which backtracks quadratically over trailing blanks).
@@ -51,7 +77,9 @@ _PLAN = re.compile(r"1\.\.(\d+)\s*(?:#\s*(.*))?$", re.S)
 _RESULT = re.compile(r"(not ok|ok)\b(?:\s+(\d+))?\s*(?:-\s+)?(.*)", re.S)
 _BAIL = re.compile(r"Bail out!\s*(.*)", re.IGNORECASE | re.S)
 _TOTALS = re.compile(r"#\s*Totals:\s*(.*)", re.S)
-_TOTALS_ITEM = re.compile(r"(\w+):\s*(\d+)")
+# Only at the start of a word: a long word without ":" after it is
+# looked at once, not once per character.
+_TOTALS_ITEM = re.compile(r"\b(\w+):\s*(\d+)")
 _SUBTEST = re.compile(r"#\s*Subtest:\s*(.*)", re.S)
 # The kselftest runner announces each program with "# selftests: COLL: NAME"
 # in its own (unprefixed) output; lines its prefixer prints between a
@@ -73,26 +101,39 @@ _DIRECTIVES = {
 
 
 class Problems(list):
-    """A stream's problems: every fatal one, the first NOTE_KEEP notes;
-    the notes past those are counted in .more_notes and named by close()."""
+    """A stream's problems: the first FATAL_KEEP fatal ones, the first
+    NOTE_KEEP notes; those past them are counted and named by close()."""
 
     def __init__(self, *a):
         super().__init__(*a)
         self.notes_kept = 0
         self.more_notes = 0
+        self.fatal_kept = 0
+        self.more_fatal = 0
         self.closed = False
 
     def append(self, p):
-        if p.kind != "fatal" and not self.closed:
-            if self.notes_kept >= NOTE_KEEP:
-                self.more_notes += 1
-                return
-            self.notes_kept += 1
+        if not self.closed:
+            if p.kind != "fatal":
+                if self.notes_kept >= NOTE_KEEP:
+                    self.more_notes += 1
+                    return
+                self.notes_kept += 1
+            else:
+                if self.fatal_kept >= FATAL_KEEP:
+                    self.more_fatal += 1
+                    return
+                self.fatal_kept += 1
         super().append(p)
 
     def close(self):
         """The stream ended: name what was not kept; the end-of-stream
         checks that follow are kept whatever the count."""
+        if self.more_fatal:
+            super().append(Problem(
+                "%d more fatal problem(s) of this stream not kept (the "
+                "first %d are above)" % (self.more_fatal, FATAL_KEEP)))
+            self.more_fatal = 0
         if self.more_notes:
             super().append(Problem(
                 "%d more note(s) of this stream not kept (the first %d "
@@ -116,10 +157,18 @@ def _note(text):
     return Problem(text, "note")
 
 
+def _quote(text):
+    """repr() of a line a problem names, cut at QUOTE_CHARS characters."""
+    if len(text) <= QUOTE_CHARS:
+        return repr(text)
+    return "%r... (%d characters)" % (text[:QUOTE_CHARS], len(text))
+
+
 # kselftest's "# Totals:" has no timeout column: a timeout counts as fail.
 TOTALS_KEYS = ("pass", "fail", "xfail", "xpass", "skip", "error")
 
 _NO_DIAG = ()
+_FAILING = ("fail", "timeout", "error", "xpass")
 
 
 def _outcome(ok, directive):
@@ -188,6 +237,9 @@ class Document:
     problems: list = field(default_factory=Problems)
     # Results counted but not kept (MAX_RESULTS), by outcome.
     dropped: dict = field(default_factory=dict)
+    # The whole parse's text not kept (top-level document only):
+    # diagnostic_lines, diagnostic_chars, names_cut; only those not 0.
+    cut: dict = field(default_factory=dict)
 
     @property
     def structured(self):
@@ -287,23 +339,115 @@ def _starts_stream(text):
 
 
 class _Budget:
-    """What one parse may still keep, shared by all its streams."""
-    __slots__ = ("results", "too_deep")
+    """What one parse may still keep, shared by all its streams, and what
+    it did not keep."""
+    __slots__ = ("results", "too_deep", "text", "spent", "diag_lines",
+                 "diag_chars", "names_cut")
 
     def __init__(self):
         self.results = MAX_RESULTS
         self.too_deep = None    # first line nested past MAX_DEPTH
+        self.text = TEXT_CHARS  # characters of text it may still keep
+        self.spent = False      # a piece of text did not fit
+        self.diag_lines = 0     # diagnostic lines not kept
+        self.diag_chars = 0     # ... and characters (of lines cut too)
+        self.names_cut = 0
+
+    def name(self, text):
+        """A result's description, reason or note (a plan's or a bail
+        out's reason, a subtest name), cut at NAME_CHARS characters, at
+        NAME_FREE once the text is spent; the part past NAME_FREE is
+        charged to the text."""
+        n = len(text)
+        if n <= NAME_FREE:
+            return text
+        limit = min(n, NAME_CHARS)
+        if self.spent or limit - NAME_FREE > self.text:
+            self.spent = True
+            limit = NAME_FREE
+        else:
+            self.text -= limit - NAME_FREE
+        if n <= limit:
+            return text
+        self.names_cut += 1
+        return "%s [desctest: %d more character(s) not kept]" % (
+            text[:limit], n - limit)
+
+    def cut_line(self, text):
+        """A diagnostic longer than DIAG_CHARS, cut to it."""
+        n = len(text)
+        self.diag_chars += n - DIAG_CHARS
+        return "%s [desctest: %d more character(s) of this line not kept]" \
+            % (text[:DIAG_CHARS], n - DIAG_CHARS)
+
+    def keep(self, n):
+        """Whether n more characters of text fit; they are charged."""
+        if self.spent or n > self.text:
+            self.spent = True
+            return False
+        self.text -= n
+        return True
 
 
-def _keep_tail(lst, keep):
-    """Trim a list to its last `keep` items when it grew to twice that:
-    amortised O(1) per append."""
-    if len(lst) >= 2 * keep:
-        del lst[:-keep]
+class _Lines(list):
+    """Diagnostic lines waiting for their result: the last DIAG_KEEP lines
+    and DIAG_CHARS characters (trimmed when they grow to twice that:
+    amortised O(1) per line; _Stream adds the lines, inline); what was
+    trimmed is counted."""
+    __slots__ = ("chars", "cut", "cut_chars")
+
+    def __init__(self):
+        super().__init__()
+        self.chars = 0
+        self.cut = 0
+        self.cut_chars = 0
+
+    def trim(self, lines, chars):
+        """Drop from the front down to `lines` lines and `chars`
+        characters, keeping the last line whatever its length."""
+        n = len(self)
+        total = self.chars
+        k = 0
+        while k < n - 1 and (n - k > lines or total > chars):
+            total -= len(self[k])
+            k += 1
+        if k:
+            self.cut += k
+            self.cut_chars += self.chars - total
+            del self[:k]
+            self.chars = total
+
+    def take(self, budget, failing=False):
+        """The lines for a result (a list, or _NO_DIAG): what fits in the
+        parse's text, behind a line saying what was dropped; the buffer
+        is emptied."""
+        if not self:
+            return _NO_DIAG
+        self.trim(DIAG_KEEP, DIAG_CHARS)
+        spent = not budget.keep(self.chars)
+        if spent:
+            self.cut += len(self)
+            self.cut_chars += self.chars
+            self.clear()
+        budget.diag_lines += self.cut
+        budget.diag_chars += self.cut_chars
+        out = list(self) if self else _NO_DIAG
+        if self.cut and out:
+            mark = "[desctest: %d earlier diagnostic line(s), %d " \
+                "character(s), not kept (a result keeps its last %d lines " \
+                "and %d characters of them); see the raw stdout file]" % (
+                    self.cut, self.cut_chars, DIAG_KEEP, DIAG_CHARS)
+            budget.text -= len(mark)
+            out.insert(0, mark)
+        elif spent and failing:
+            out = [DIAG_SPENT]
+        self.clear()
+        self.chars = self.cut = self.cut_chars = 0
+        return out
 
 
 class _Stream:
-    __slots__ = ("doc", "depth", "budget", "base", "diag", "diag_cut",
+    __slots__ = ("doc", "depth", "budget", "base", "diag",
                  "ind_child", "pre_child", "announced", "late", "late_diag",
                  "count", "plain")
 
@@ -312,37 +456,34 @@ class _Stream:
         self.depth = depth
         self.budget = budget
         self.base = None          # indentation of this stream's lines
-        self.diag = []            # diagnostics since the last result
-        self.diag_cut = 0
+        self.diag = _Lines()      # diagnostics since the last result
         self.ind_child = None     # indented stream before the next result
         self.pre_child = None     # "# "-prefixed stream before it
         self.announced = False    # saw "# selftests: ..." lines
         self.late = None          # (result, stream) late lines go to
-        self.late_diag = []
+        self.late_diag = _Lines()
         self.count = 0            # results seen, kept or not
         self.plain = True         # no child stream, late target or
                                   # runner announcement in the way
 
     def _add_diag(self, text):
+        # The path of every diagnostic line: no call more than needed.
         d = self.diag
+        if len(text) > DIAG_CHARS:
+            text = self.budget.cut_line(text)
         d.append(text)
-        if len(d) >= 2 * DIAG_KEEP:
-            self.diag_cut += len(d) - DIAG_KEEP
-            del d[:-DIAG_KEEP]
+        d.chars += len(text)
+        if len(d) >= 2 * DIAG_KEEP or d.chars > 2 * DIAG_CHARS:
+            d.trim(DIAG_KEEP, DIAG_CHARS)
 
-    def _take_diag(self):
-        d = self.diag
-        if not d:
-            return _NO_DIAG
-        if len(d) > DIAG_KEEP:
-            self.diag_cut += len(d) - DIAG_KEEP
-            del d[:-DIAG_KEEP]
-        if self.diag_cut:
-            d.insert(0, "[desctest: %d earlier diagnostic line(s) not kept; "
-                     "see the raw stdout file]" % self.diag_cut)
-            self.diag_cut = 0
-        self.diag = []
-        return d
+    def _other(self, text):
+        """A stray line for doc.other_lines, while the text lasts."""
+        doc = self.doc
+        if len(doc.other_lines) < OTHER_KEEP:
+            if len(text) > DIAG_CHARS:
+                text = text[:DIAG_CHARS]
+            if self.budget.keep(len(text)):
+                doc.other_lines.append(text)
 
     def _child(self, lineno):
         """A new nested stream, or None past MAX_DEPTH."""
@@ -356,8 +497,7 @@ class _Stream:
         """One right-stripped, non-empty line."""
         doc = self.doc
         if doc.bail_out is not None:
-            if len(doc.other_lines) < OTHER_KEEP:
-                doc.other_lines.append(line)
+            self._other(line)
             return
         c = line[0]
         if c == " " or c == "\t":
@@ -390,7 +530,8 @@ class _Stream:
                                          rest[0].isspace())):
                     if self.base is None:
                         self.base = ind
-                    if self.plain and not self.diag and "#" not in rest:
+                    if self.plain and not self.diag and "#" not in rest \
+                            and len(rest) <= NAME_FREE:
                         # Nothing pending: a flat "ok N description".
                         count = self.count = self.count + 1
                         number = int(num)
@@ -433,30 +574,30 @@ class _Stream:
                     doc.version = "%s %s" % (m.group(1), m.group(2))
                 else:
                     doc.problems.append(_note("line %d: stray version line "
-                                              "%r" % (lineno, text)))
+                                              "%s" % (lineno, _quote(text))))
                 return
         elif c == "B" or c == "b":
             m = _BAIL.match(text)
             if m:
-                doc.bail_out = m.group(1)
+                doc.bail_out = self.budget.name(m.group(1))
                 return
-        if len(doc.other_lines) < OTHER_KEEP:
-            doc.other_lines.append(text)
+        self._other(text)
         self._add_diag(text)
 
     def _plan(self, lineno, text, m):
         doc = self.doc
         if doc.plan is not None:
-            doc.problems.append(_note("line %d: second plan line %r"
-                                      % (lineno, text)))
+            doc.problems.append(_note("line %d: second plan line %s"
+                                      % (lineno, _quote(text))))
             return
         doc.plan = int(m.group(1))
         if m.group(2):
             found = _directive(m.group(2))
             if found:
-                doc.plan_directive, doc.plan_reason = found
+                doc.plan_directive = found[0]
+                doc.plan_reason = self.budget.name(found[1])
             else:
-                doc.plan_reason = m.group(2)
+                doc.plan_reason = self.budget.name(m.group(2))
 
     def _hash_line(self, lineno, text, when):
         inner = text[2:] if text[1:2] == " " else text[1:]
@@ -493,8 +634,15 @@ class _Stream:
                 self.late = (late[0], stream)
             if stream is not None:
                 stream.feed(lineno, inner, when)
-            self.late_diag.append(inner.lstrip())
-            _keep_tail(self.late_diag, DIAG_KEEP)
+            # As _add_diag does, for every late line.
+            d = self.late_diag
+            text = inner.lstrip()
+            if len(text) > DIAG_CHARS:
+                text = self.budget.cut_line(text)
+            d.append(text)
+            d.chars += len(text)
+            if len(d) >= 2 * DIAG_KEEP or d.chars > 2 * DIAG_CHARS:
+                d.trim(DIAG_KEEP, DIAG_CHARS)
             return
         child = self.pre_child
         if child is None and _starts_stream(inner):
@@ -516,7 +664,7 @@ class _Stream:
                 doc.subtest_name is None and not self.count:
             m = _SUBTEST.match(text)
             if m:
-                doc.subtest_name = m.group(1)
+                doc.subtest_name = self.budget.name(m.group(1))
                 return True
         return False
 
@@ -525,11 +673,11 @@ class _Stream:
         totals = {k: int(v) for k, v in _TOTALS_ITEM.findall(m.group(1))}
         if doc.totals is not None:
             doc.problems.append(Problem(
-                "second # Totals line (line %d): %r" % (lineno, text)))
+                "second # Totals line (line %d): %s" % (lineno, _quote(text))))
         elif not totals:
             doc.problems.append(Problem(
-                "# Totals line (line %d) holds no counts: %r; want "
-                "pass:N fail:N ..." % (lineno, text)))
+                "# Totals line (line %d) holds no counts: %s; want "
+                "pass:N fail:N ..." % (lineno, _quote(text))))
         else:
             doc.totals = totals
 
@@ -548,6 +696,13 @@ class _Stream:
         directive, reason, note = None, "", ""
         if "#" in rest:
             desc, directive, reason, note = _split_directive(rest)
+        budget = self.budget
+        if len(desc) > NAME_FREE:
+            desc = budget.name(desc)
+        if len(reason) > NAME_FREE:
+            reason = budget.name(reason)
+        if len(note) > NAME_FREE:
+            note = budget.name(note)
         number = int(num) if num else None
         children = late_stream = None
         pre = self.pre_child
@@ -564,10 +719,12 @@ class _Stream:
             doc.problems.append(_note("line %d: result numbered %d, "
                                       "expected %d"
                                       % (lineno, number, self.count)))
-        r = Result(ok, number, desc, directive, reason,
-                   note, self._take_diag() if self.diag else _NO_DIAG,
+        diag = _NO_DIAG
+        if self.diag:
+            diag = self.diag.take(budget,
+                                  _outcome(ok, directive) in _FAILING)
+        r = Result(ok, number, desc, directive, reason, note, diag,
                    children, lineno, when)
-        budget = self.budget
         if budget.results > 0:
             budget.results -= 1
             doc.results.append(r)
@@ -575,7 +732,7 @@ class _Stream:
             doc.dropped[r.outcome] = doc.dropped.get(r.outcome, 0) + 1
         if self.announced:
             self.late = (r, late_stream)
-            self.late_diag = []
+            self.late_diag = _Lines()
         self.plain = not self.announced
 
     def _flush_late(self):
@@ -588,12 +745,19 @@ class _Stream:
         r, stream = late
         if r.children is None:
             r.children = self._close(stream)
-        if self.late_diag:
-            if r.diagnostics is _NO_DIAG:
-                r.diagnostics = []
-            r.diagnostics.extend(self.late_diag)
-            _keep_tail(r.diagnostics, DIAG_KEEP)
-            self.late_diag = []
+        late = self.late_diag
+        if late:
+            merged = _Lines()
+            merged.extend(r.diagnostics)
+            merged.chars = sum(len(d) for d in merged)
+            taken = late.take(self.budget, r.outcome in _FAILING)
+            merged.extend(taken)
+            merged.chars += sum(len(d) for d in taken)
+            merged.trim(DIAG_KEEP, DIAG_CHARS)
+            self.budget.diag_lines += merged.cut
+            self.budget.diag_chars += merged.cut_chars
+            r.diagnostics = list(merged)
+            self.late_diag = _Lines()
 
     def finish(self):
         doc = self.doc
@@ -607,7 +771,7 @@ class _Stream:
                     "indented subtest output at line %d has no parent "
                     "result line" % self._first_line(child)))
         self.ind_child = self.pre_child = None
-        doc.diagnostics.extend(self._take_diag())
+        doc.diagnostics.extend(self.diag.take(self.budget))
         self._check()
         return doc
 
@@ -628,6 +792,7 @@ class _Stream:
                     "KTAP nested deeper than %d levels (line %d); the "
                     "deeper lines are kept as diagnostics only"
                     % (MAX_DEPTH, self.budget.too_deep)))
+            self._text_notes()
             dropped = self._dropped_all()
             if dropped:
                 doc.problems.append(Problem(
@@ -656,6 +821,29 @@ class _Stream:
                     doc.problems.append(Problem(
                         "# Totals says %s:%d but %d counted"
                         % (key, doc.totals[key], counted[key])))
+
+    def _text_notes(self):
+        """Document.cut, and a note for text the parse's TEXT_CHARS could
+        not keep (what a result's own caps trimmed its marker line says)."""
+        b = self.budget
+        doc = self.doc
+        doc.cut = {k: v for k, v in (
+            ("diagnostic_lines", b.diag_lines),
+            ("diagnostic_chars", b.diag_chars),
+            ("names_cut", b.names_cut)) if v}
+        if b.spent and (b.diag_lines or b.diag_chars):
+            doc.problems.append(_note(
+                "diagnostics not kept: %d line(s), %d character(s) (a "
+                "result keeps its last %d lines and %d characters of them; "
+                "this program's output used up the %d characters of text a "
+                "program keeps)" % (b.diag_lines, b.diag_chars, DIAG_KEEP,
+                                    DIAG_CHARS, TEXT_CHARS)))
+        if b.names_cut:
+            doc.problems.append(_note(
+                "%d result name(s), reason(s) or note(s) cut at %d "
+                "characters (%d once this program's output used up the %d "
+                "characters of text a program keeps)" % (
+                    b.names_cut, NAME_CHARS, NAME_FREE, TEXT_CHARS)))
 
     def _dropped_all(self):
         """Dropped results of this stream and every stream under it."""

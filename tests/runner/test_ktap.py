@@ -285,18 +285,35 @@ def test_totals_counts_a_timeout_as_fail():
 
 def test_hostile_lines_parse_in_one_pass():
     # Padding and "#" groups that made backtracking patterns quadratic:
-    # the outcome is right and nothing is cut.
+    # the outcome is right, and only what is longer than a name keeps
+    # (NAME_CHARS) is cut.
     pad = " " * 65536
     d = ktap.parse(["1..4", "ok 1 padded" + pad + "end",
                     "ok 2 hashes" + " # x" * 16000,
                     "not ok 3 trailing" + pad + "# SKIP" + pad,
                     "ok 4 many" + " #SKIP" * 10000 + " # TODO later"])
-    assert d.problems == []
+    assert d.fatal() == []
+    assert d.problems == ["3 result name(s), reason(s) or note(s) cut at "
+                          "%d characters (%d once this program's output "
+                          "used up the %d characters of text a program "
+                          "keeps)" % (ktap.NAME_CHARS, ktap.NAME_FREE,
+                                      ktap.TEXT_CHARS)]
     a, b, c, e = d.results
-    assert a.description == "padded" + pad + "end" and a.outcome == "pass"
-    assert b.description == "hashes" and b.note == " # ".join(["x"] * 16000)
+
+    def cut(text):
+        return "%s [desctest: %d more character(s) not kept]" % (
+            text[:ktap.NAME_CHARS], len(text) - ktap.NAME_CHARS)
+    assert a.description == cut("padded" + pad + "end")
+    assert a.outcome == "pass"
+    assert b.description == "hashes"
+    assert b.note == cut(" # ".join(["x"] * 16000))
     assert c.outcome == "skip" and c.description == "trailing"
     assert e.outcome == "xpass" and e.reason == "later"
+    assert e.description == cut("many" + " #SKIP" * 10000)
+    # A long word in "# Totals:" (each start in it cost a pass over the
+    # rest of it: minutes for one such line).
+    d = ktap.parse(["1..1", "ok 1 a", "# Totals: pass:1 " + "w" * 65536])
+    assert d.totals == {"pass": 1} and d.problems == []
 
 
 def test_deep_nesting_is_capped_never_raised():
@@ -403,3 +420,106 @@ def test_notes_are_capped_fatal_problems_kept():
     assert doc.problems[-1] == "no plan line (1..N) for %d result(s)" % n
     doc = ktap.parse(lines + ["Bail out! stop"])
     assert doc.fatal() == ["Bail out! stop"]
+
+
+def test_diagnostics_of_a_result_are_capped_in_characters():
+    # 40 lines of 1,000 characters before one result: it keeps the last
+    # ones that fit in DIAG_CHARS and says what it dropped.
+    lines = ["1..1"] + ["# %s" % ("%02d" % i * 500) for i in range(40)] + \
+        ["not ok 1 a"]
+    doc = ktap.parse(lines)
+    r = doc.results[0]
+    keep = ktap.DIAG_CHARS // 1000
+    assert r.diagnostics == [
+        "[desctest: %d earlier diagnostic line(s), %d character(s), not "
+        "kept (a result keeps its last %d lines and %d characters of "
+        "them); see the raw stdout file]" % (
+            40 - keep, (40 - keep) * 1000, ktap.DIAG_KEEP,
+            ktap.DIAG_CHARS)] + ["%02d" % i * 500
+                                 for i in range(40 - keep, 40)]
+    assert doc.cut == {"diagnostic_lines": 40 - keep,
+                       "diagnostic_chars": (40 - keep) * 1000}
+    # Within a result's budget nothing is noted: the marker says it.
+    assert doc.problems == []
+
+
+def test_one_long_diagnostic_is_cut_to_the_cap():
+    doc = ktap.parse(["1..1", "# " + "z" * 50000, "not ok 1 a"])
+    assert doc.results[0].diagnostics == [
+        "z" * ktap.DIAG_CHARS + " [desctest: %d more character(s) of this "
+        "line not kept]" % (50000 - ktap.DIAG_CHARS)]
+    assert doc.results[0].reason == ""
+    assert doc.cut == {"diagnostic_chars": 50000 - ktap.DIAG_CHARS}
+
+
+def test_text_kept_per_parse_is_capped_and_results_still_counted():
+    # Each result after a 10,000-character diagnostic: past TEXT_CHARS the
+    # diagnostics are counted, not kept; a failure past it says why it has
+    # none; every result is still counted and the stream is not fatal.
+    n = ktap.TEXT_CHARS // 10000 + 50
+    diag = "# " + "d" * 9998
+
+    def lines():
+        yield "1..%d" % (n + 1)
+        for i in range(1, n + 1):
+            yield diag
+            yield "ok %d t%d" % (i, i)
+        yield diag
+        yield "not ok %d late failure" % (n + 1)
+    doc = ktap.parse(lines())
+    assert doc.counts()["pass"] == n and doc.counts()["fail"] == 1
+    assert doc.fatal() == []
+    kept = sum(len(d) for r in doc.results for d in r.diagnostics
+               if d is not ktap.DIAG_SPENT)
+    assert kept <= ktap.TEXT_CHARS
+    fits = ktap.TEXT_CHARS // 9998
+    assert doc.results[fits - 1].diagnostics == ["d" * 9998]
+    assert list(doc.results[fits].diagnostics) == []
+    assert doc.results[-1].diagnostics == [ktap.DIAG_SPENT]
+    dropped = n + 1 - fits
+    assert doc.cut == {"diagnostic_lines": dropped,
+                       "diagnostic_chars": dropped * 9998}
+    assert doc.problems == [
+        "diagnostics not kept: %d line(s), %d character(s) (a result "
+        "keeps its last %d lines and %d characters of them; this "
+        "program's output used up the %d characters of text a program "
+        "keeps)" % (dropped, dropped * 9998, ktap.DIAG_KEEP,
+                    ktap.DIAG_CHARS, ktap.TEXT_CHARS)]
+    assert [p.kind for p in doc.problems] == ["note"]
+
+
+def test_long_result_names_are_cut():
+    # A name, directive reason or note keeps NAME_CHARS characters, and
+    # NAME_FREE once the parse's text is spent.
+    long = "n" * 5000
+    doc = ktap.parse(["1..2", "ok 1 " + long, "ok 2 b # SKIP " + long])
+    cut = " [desctest: %d more character(s) not kept]" % (
+        5000 - ktap.NAME_CHARS)
+    assert doc.results[0].description == "n" * ktap.NAME_CHARS + cut
+    assert doc.results[1].reason == "n" * ktap.NAME_CHARS + cut
+    assert doc.cut == {"names_cut": 2}
+    spent = ["1..%d" % (ktap.TEXT_CHARS // 900 + 2)] + [
+        "ok %d %s" % (i, "m" * 1000) for i in range(
+            1, ktap.TEXT_CHARS // 900 + 3)]
+    doc = ktap.parse(spent)
+    assert doc.results[0].description == "m" * 1000
+    assert doc.results[-1].description == "m" * ktap.NAME_FREE + \
+        " [desctest: %d more character(s) not kept]" % (
+            1000 - ktap.NAME_FREE)
+    assert doc.counts()["pass"] == len(spent) - 1 and doc.fatal() == []
+
+
+def test_fatal_problems_are_capped_and_quote_lines_short():
+    # A flood of second "# Totals:" lines made one fatal problem a line,
+    # each quoting the whole line.
+    n = ktap.FATAL_KEEP * 3
+    tail = "x" * 5000
+    lines = ["1..1", "ok 1 a", "# Totals: pass:1"] + \
+        ["# Totals: pass:1 %s" % tail] * n
+    doc = ktap.parse(lines)
+    fatal = doc.fatal()
+    assert len(fatal) == ktap.FATAL_KEEP + 1
+    assert fatal[-1] == "%d more fatal problem(s) of this stream not " \
+        "kept (the first %d are above)" % (n - ktap.FATAL_KEEP,
+                                          ktap.FATAL_KEEP)
+    assert all(len(p) < 400 for p in fatal), max(map(len, fatal))

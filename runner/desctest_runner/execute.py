@@ -15,25 +15,80 @@ from dataclasses import dataclass, field
 from . import ktap, results
 
 # Of stdout only the parse (ktap.Parser, itself capped) and the last
-# TAIL_LINES lines stay in memory; the raw file keeps everything, so a
-# program printing without end cannot take the runner down with it.
+# TAIL_LINES lines stay in memory, so a program printing without end
+# cannot take the runner down with it.
 TAIL_LINES = 100
 KILL_GRACE_S = 2.0
-# One stdout line longer than this is cut in memory (the raw file keeps
-# it whole); of stderr only the last STDERR_KEEP bytes stay in memory.
+# One stdout line longer than MAX_LINE bytes is cut to it in memory (the
+# pipe is read in chunks: a line without end is never held whole); of
+# stderr only the last STDERR_KEEP bytes stay in memory.
 MAX_LINE = 64 * 1024
 STDERR_KEEP = 64 * 1024
+# Each raw file (raw/<collection>/<test>.stdout and .stderr) keeps the
+# first RAW_MAX bytes of its stream; the rest is read (stdout parsed
+# whole), counted and named on a last line of the file.
+RAW_MAX = 16 * 1024 * 1024
+
+
+class RawFile:
+    """A program's stream to its raw file as it arrives: the first
+    RAW_MAX bytes, flushed as they come (a killed run keeps them); close()
+    appends one line saying how much more was read."""
+
+    def __init__(self, f, stream, cap=None):
+        self.f = f
+        self.stream = stream            # "stdout" or "stderr"
+        self.cap = RAW_MAX if cap is None else cap
+        self.room = self.cap
+        self.last = b"\n"               # last byte kept
+        self.dropped = 0
+        self.newlines = 0               # in the bytes dropped
+
+    def write(self, data):
+        if self.room > 0:
+            keep = data[:self.room]
+            self.f.write(keep)
+            self.f.flush()
+            self.room -= len(keep)
+            if keep:
+                self.last = keep[-1:]
+            if len(keep) == len(data):
+                return
+            data = data[len(keep):]
+        self.dropped += len(data)
+        self.newlines += data.count(b"\n")
+
+    def close(self):
+        """Name what was not kept at the end of the file."""
+        if self.dropped:
+            self.f.write(b"%s# desctest: cut here: %d more byte(s) (%d "
+                         b"newline(s)) of the program's %s were read but "
+                         b"not kept; this file keeps the first %d\n" % (
+                             b"" if self.last == b"\n" else b"\n",
+                             self.dropped, self.newlines,
+                             self.stream.encode(), self.cap))
+            self.f.flush()
+
+    def counts(self):
+        """What was cut, for ProgramRun.cut."""
+        if not self.dropped:
+            return {}
+        return {self.stream + "_raw_bytes": self.dropped,
+                self.stream + "_raw_newlines": self.newlines}
 
 
 class LineSplitter:
     """Bytes as they arrive to whole lines. Only the new chunk is searched
     for newlines, so a long line without one costs linear time, and a line
-    keeps at most MAX_LINE bytes in memory."""
+    keeps at most MAX_LINE bytes in memory; long_lines and long_bytes
+    count the lines cut and the bytes cut from them."""
 
     def __init__(self, max_line=None):
         self.max_line = MAX_LINE if max_line is None else max_line
         self.partial = bytearray()
         self.cut = 0              # bytes of the current line not kept
+        self.long_lines = 0
+        self.long_bytes = 0
 
     def _add(self, data):
         room = self.max_line - len(self.partial)
@@ -44,8 +99,10 @@ class LineSplitter:
     def _take(self):
         text = _text(bytes(self.partial))
         if self.cut:
-            text += " [desctest: %d more byte(s) of this line in the raw " \
-                "file]" % self.cut
+            text += " [desctest: %d more byte(s) of this line not kept]" \
+                % self.cut
+            self.long_lines += 1
+            self.long_bytes += self.cut
         self.partial.clear()
         self.cut = 0
         return text
@@ -75,6 +132,26 @@ class LineSplitter:
             return self._take()
         return None
 
+    def counts(self):
+        if not self.long_lines:
+            return {}
+        return {"long_lines": self.long_lines,
+                "long_line_bytes": self.long_bytes}
+
+
+def read_lines(f, max_line=None, chunk=65536):
+    """The lines of a binary file as LineSplitter cuts them, read in
+    chunks: a line without end is never read whole."""
+    sp = LineSplitter(max_line)
+    while True:
+        data = f.read(chunk)
+        if not data:
+            break
+        yield from sp.feed(data)
+    last = sp.finish()
+    if last is not None:
+        yield last
+
 
 class TailBuffer:
     """The last `keep` bytes written, for stderr."""
@@ -94,8 +171,8 @@ class TailBuffer:
     def text(self):
         text = _text(bytes(self.buf))
         if self.dropped:
-            text = ("[desctest: %d earlier byte(s) of stderr in the raw "
-                    "file]\n" % self.dropped) + text
+            text = ("[desctest: %d earlier byte(s) of stderr not kept "
+                    "here; see the raw stderr file]\n" % self.dropped) + text
         return text
 
 
@@ -123,6 +200,9 @@ class ProgramRun:
     kernel_splats: list = field(default_factory=list)
                               # console: [(line, text)] of kernel reports
                               # (WARN, BUG, oops, lockup) while it ran
+    cut: dict = field(default_factory=dict)
+                              # what of its output the runner did not
+                              # keep (RawFile.counts, LineSplitter.counts)
 
     parser: object = None     # ktap.Parser fed as lines arrive
 
@@ -138,15 +218,42 @@ class ProgramRun:
 
     def document(self):
         """The parsed stdout: the incremental parse of a local run, else
-        a parse of stdout_lines (a console block). Never raises."""
+        a parse of stdout_lines (a console block), with a note for each
+        thing the runner cut of the output (see cut_notes). Never
+        raises."""
         if self.parser is not None:
             if len(self.stdout_lines) > TAIL_LINES:
                 del self.stdout_lines[:-TAIL_LINES]
-            return self.parser.finish()
-        return ktap.parse(self.stdout_lines)
+            fresh = self.parser.doc is None
+            doc = self.parser.finish()
+        else:
+            fresh = True
+            doc = ktap.parse(self.stdout_lines)
+        if fresh:
+            doc.problems.extend(cut_notes(self.cut))
+        return doc
 
     def lines_seen(self):
         return self.line_count or len(self.stdout_lines)
+
+
+def cut_notes(cut):
+    """The notes (ktap.Problem, kind "note": they fail nothing) that name
+    what the runner did not keep of a program's output."""
+    notes = []
+    for stream, what in (("stdout", "read and parsed"), ("stderr", "read")):
+        if cut.get(stream + "_raw_bytes"):
+            notes.append(ktap.Problem(
+                "raw %s file cut at %d bytes: %d more byte(s) (%d "
+                "newline(s)) %s but not kept" % (
+                    stream, RAW_MAX, cut[stream + "_raw_bytes"],
+                    cut[stream + "_raw_newlines"], what), "note"))
+    if cut.get("long_lines"):
+        notes.append(ktap.Problem(
+            "%d stdout line(s) longer than %d bytes cut to it: %d byte(s) "
+            "of them not kept" % (cut["long_lines"], MAX_LINE,
+                                  cut["long_line_bytes"]), "note"))
+    return notes
 
 
 def _is_i386_elf(path):
@@ -209,7 +316,14 @@ class Runner:
                 run.status = "not-executable"
                 run.error = "%s is not executable (chmod +x, or rebuild)" % exe
                 return run
-            self._spawn(run, exe, out, err)
+            raw_out, raw_err = RawFile(out, "stdout"), RawFile(err, "stderr")
+            try:
+                self._spawn(run, exe, raw_out, raw_err)
+            finally:
+                raw_out.close()
+                raw_err.close()
+                run.cut.update(raw_out.counts())
+                run.cut.update(raw_err.counts())
         return run
 
     def _spawn(self, run, exe, out, err):
@@ -285,17 +399,16 @@ class Runner:
                         continue
                     if key.data == "err":
                         err.write(data)
-                        err.flush()
                         errbuf.add(data)
                         continue
                     out.write(data)
-                    out.flush()
                     stamp = time.monotonic() - t0
                     for line in lines.feed(data):
                         run.add_line(line, stamp)
             last = lines.finish()
             if last is not None:
                 run.add_line(last, time.monotonic() - t0)
+            run.cut.update(lines.counts())
             try:
                 rc = proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:

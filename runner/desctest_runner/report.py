@@ -14,6 +14,8 @@ COLOURS = {"pass": "32", "fail": "31", "timeout": "31", "error": "35",
            "xpass": "31", "skip": "33", "xfail": "36"}
 DIRECTIVE = {"skip": "SKIP", "xfail": "XFAIL", "xpass": "XPASS",
              "timeout": "TIMEOUT", "error": "ERROR"}
+# The combined stream is written this many characters at a time.
+STREAM_BATCH = 1 << 20
 
 
 def _clean(text):
@@ -61,8 +63,6 @@ class Reporter:
             self.number += 1
             self.status[prog_case.outcome] = \
                 self.status.get(prog_case.outcome, 0) + 1
-            lines = ["    # Subtest: %s" % prog_id]
-            lines += ["    " + l if l.strip() else "" for l in stdout_lines]
             o = prog_case.outcome
             line = "%s %d %s" % ("ok" if o in ("pass", "skip", "xfail")
                                  else "not ok", self.number, prog_id)
@@ -70,8 +70,10 @@ class Reporter:
                 line += " # %s %s" % (DIRECTIVE[o], _clean(prog_case.reason))
             elif o == "fail" and prog_case.reason:
                 line += " # %s" % _clean(prog_case.reason)
-            lines.append(line.rstrip())
-            self._stream(lines)
+            self._stream(itertools.chain(
+                ("    # Subtest: %s" % prog_id,),
+                ("    " + l if l.strip() else "" for l in stdout_lines),
+                (line.rstrip(),)))
             if not self.tty and self.err is not self.out and \
                     not self.out.isatty():
                 print("desctest: [%d/%d] %s %s" % (self.done, self.total, o,
@@ -84,11 +86,23 @@ class Reporter:
                                               for kv in c.items())])
 
     def _stream(self, lines):
+        """Write lines to the stream, STREAM_BATCH characters at a time at
+        most: a program's output is never one string in memory."""
         self._clear()
         if self.out_closed:
             return
         try:
-            self.out.write("\n".join(lines) + "\n")
+            batch, size = [], 0
+            for line in lines:
+                batch.append(line)
+                size += len(line) + 1
+                if size >= STREAM_BATCH:
+                    batch.append("")
+                    self.out.write("\n".join(batch))
+                    batch, size = [], 0
+            if batch:
+                batch.append("")
+                self.out.write("\n".join(batch))
             self.out.flush()
         except BrokenPipeError:
             # "run ... | head -1": the stream's reader is gone, the run is

@@ -25,7 +25,20 @@ def program_record(run, doc, prog_case):
         "ktap_problems": doc.problems if doc else [],
         "totals": doc.totals if doc else None,
         "stdout": run.stdout_file, "stderr": run.stderr_file,
+        "output_cut": output_cut(run, doc),
     }
+
+
+def output_cut(run, doc):
+    """What the runner did not keep of a program's output, by what: the
+    raw files' caps (stdout_raw_bytes, stdout_raw_newlines, likewise
+    stderr_), stdout lines cut in memory (long_lines, long_line_bytes),
+    and the parse's own caps (diagnostic_lines, diagnostic_chars,
+    names_cut); only the counts that are not 0."""
+    cut = dict(run.cut)
+    if doc is not None:
+        cut.update(doc.cut)
+    return cut
 
 
 def test_record(case, outcome=None):
@@ -39,11 +52,12 @@ def test_record(case, outcome=None):
 
 class _Record:
     """What results.json keeps of a parsed stream besides its cases."""
-    __slots__ = ("problems", "totals")
+    __slots__ = ("problems", "totals", "cut")
 
-    def __init__(self, problems, totals):
+    def __init__(self, problems, totals, cut):
         self.problems = problems
         self.totals = totals
+        self.cut = cut
 
 
 class TestRecords:
@@ -93,26 +107,20 @@ def _crash_cases(run, exc):
 
 # The combined KTAP stream carries this many lines of a program's stdout;
 # past them only KTAP structure (results, plans...), and past
-# ktap.MAX_RESULTS more nothing: the raw file has it all.
+# ktap.MAX_RESULTS more nothing. It is read back from the raw stdout file
+# (at most execute.RAW_MAX bytes), in chunks, each line cut at
+# execute.MAX_LINE bytes.
 STREAM_LINES = 100000
 
 
 def _raw_lines(path, max_line=None):
     """A raw stdout file line by line, as the runner read it, for the
     combined stream (bounded: see STREAM_LINES)."""
-    max_line = max_line or execute.MAX_LINE
     n = dropped = shown = 0
     cut = None
     try:
         with open(path, "rb") as f:
-            for raw in f:
-                text = raw.rstrip(b"\n")
-                if len(text) > max_line:
-                    text = "%s [desctest: %d more byte(s) of this line in " \
-                        "the raw file]" % (execute._text(text[:max_line]),
-                                           len(text) - max_line)
-                else:
-                    text = execute._text(text)
+            for text in execute.read_lines(f, max_line):
                 n += 1
                 if n > STREAM_LINES:
                     if not ktap.structural(text):
@@ -152,7 +160,7 @@ class _Source:
             cases = _crash_cases(run, e)  # error, not the whole run's
         # Only what the record needs stays: the results are in the cases.
         run.parser = None
-        doc = _Record(doc.problems, doc.totals) if doc else None
+        doc = _Record(doc.problems, doc.totals, doc.cut) if doc else None
         with self.lock:
             if self.closed or run.program.id in self.done:
                 return cases

@@ -90,7 +90,9 @@ def test_long_line_is_capped_in_memory():
         assert len(sp.partial) <= 10
     [line] = sp.feed(b"yy\nok 1 next\n")[:1]
     assert line.startswith("x" * 10)
-    assert "6992 more byte(s) of this line in the raw file" in line
+    assert line == "x" * 10 + " [desctest: 6992 more byte(s) of this line " \
+        "not kept]"
+    assert sp.counts() == {"long_lines": 1, "long_line_bytes": 6992}
     assert sp.feed(b"") == [] and sp.finish() is None
     sp.feed(b"ok 2 short\n")
     assert sp.finish() is None
@@ -103,7 +105,8 @@ def test_stderr_keeps_the_tail():
         assert len(tb.buf) <= 8
     text = tb.text()
     assert text.endswith("98\n99\n")
-    assert "292 earlier byte(s) of stderr in the raw file" in text
+    assert text.startswith("[desctest: 292 earlier byte(s) of stderr not "
+                           "kept here; see the raw stderr file]\n")
 
 
 def test_long_line_program(tmp_path, make_output, monkeypatch):
@@ -127,6 +130,52 @@ def test_long_line_program(tmp_path, make_output, monkeypatch):
     assert run.stderr_text.endswith("e\ne\n")
     raw = (tmp_path / "res" / run.stdout_file).read_bytes()
     assert raw.count(b"x") == 300000
+
+
+def test_raw_files_are_capped_and_say_so(tmp_path, make_output,
+                                         monkeypatch):
+    # The raw files keep the first RAW_MAX bytes of each stream and end
+    # with a line saying how much more was read; the parse still sees all
+    # of stdout.
+    monkeypatch.setattr(execute, "RAW_MAX", 100000)
+    output, _ = make_output(["pass.sh"])
+    prog = tmp_path / "out" / "progs" / "loud.sh"
+    prog.write_text("#!/bin/sh\necho 'TAP version 13'\necho 1..1\n"
+                    "yes abcdefghi | head -n 30000\n"
+                    "echo 'ok 1 after the noise'\n"
+                    "yes e | head -c 250000 >&2\n")
+    prog.chmod(0o755)
+    runner = execute.Runner(output, str(tmp_path / "res" / "raw"),
+                            str(tmp_path / "res"))
+    run = runner.run(Program("progs", "loud.sh", 20))
+    assert run.status == "exited" and run.returncode == 0
+    printed = b"TAP version 13\n1..1\n" + b"abcdefghi\n" * 30000 + \
+        b"ok 1 after the noise\n"
+    rest = printed[100000:]
+    assert run.cut == {"stdout_raw_bytes": len(rest),
+                       "stdout_raw_newlines": rest.count(b"\n"),
+                       "stderr_raw_bytes": 150000,
+                       "stderr_raw_newlines": 75000}
+    raw = (tmp_path / "res" / run.stdout_file).read_bytes()
+    assert printed[:100000].endswith(b"\n")
+    assert raw == printed[:100000] + (
+        b"# desctest: cut here: %d more byte(s) (%d newline(s)) of the "
+        b"program's stdout were read but not kept; this file keeps the "
+        b"first 100000\n" % (len(rest), rest.count(b"\n")))
+    err = (tmp_path / "res" / run.stderr_file).read_bytes()
+    assert err == b"e\n" * 50000 + (
+        b"# desctest: cut here: 150000 more byte(s) (75000 newline(s)) of "
+        b"the program's stderr were read but not kept; this file keeps the "
+        b"first 100000\n")
+    doc = run.document()
+    assert [r.description for r in doc.results] == ["after the noise"]
+    assert doc.problems[-2:] == [
+        "raw stdout file cut at 100000 bytes: %d more byte(s) (%d "
+        "newline(s)) read and parsed but not kept" % (
+            len(rest), rest.count(b"\n")),
+        "raw stderr file cut at 100000 bytes: 150000 more byte(s) (75000 "
+        "newline(s)) read but not kept"]
+    assert [p.kind for p in doc.problems[-2:]] == ["note", "note"]
 
 
 # An ELF header as an i386 static executable has it (ELFCLASS32, ELFDATA2LSB,

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from desctest_runner import ktap
+from desctest_runner import execute, ktap
 
 from conftest import RUNNER, sigint_default
 
@@ -219,3 +219,119 @@ def test_ctrl_c_is_prompt_and_keeps_what_finished(make_output, tmp_path,
     assert progs["progs:pass.sh"]["outcome"] == "pass"
     assert progs["progs:flood.sh"]["status"] == "interrupted"
     assert progs["progs:hang.sh"]["status"] == "interrupted"
+
+
+def _flood_bytes():
+    """What diag_flood.sh prints."""
+    d = b"x" * 59998
+    out = [b"TAP version 13\n1..600\n"]
+    for n in range(1, 601):
+        out.append(b"# %s\nok %d flood %d\n" % (d, n, n))
+    out.append(b"# Totals: pass:600 fail:0 xfail:0 xpass:0 skip:0 error:0\n")
+    return b"".join(out)
+
+
+def _raw_cut(printed, stream="stdout"):
+    """The raw file of a stream the program printed `printed` to: its
+    first RAW_MAX bytes and the line saying what was not kept."""
+    keep = printed[:execute.RAW_MAX]
+    rest = printed[execute.RAW_MAX:]
+    return keep + (b"" if keep.endswith(b"\n") else b"\n") + (
+        "# desctest: cut here: %d more byte(s) (%d newline(s)) of the "
+        "program's %s were read but not kept; this file keeps the first "
+        "%d\n" % (len(rest), rest.count(b"\n"), stream, execute.RAW_MAX)
+    ).encode()
+
+
+def test_diagnostic_flood_is_bounded_in_bytes(cli, make_output, tmp_path):
+    # A 60,000-byte "#" line before each of 600 results (36 MB): it took
+    # the runner to gigabytes of memory and as large a results.json (a
+    # result kept 64 such lines). Each result keeps 16 KiB of
+    # diagnostics, the program 4 MiB of text, the raw file 16 MiB; every
+    # result is still counted and the program still passes, saying what
+    # it dropped.
+    output, settings = make_output(["diag_flood.sh"], timeout=60)
+    p = run(cli, tmp_path, output, settings)
+    assert p.returncode == 0, p.stderr
+    d, data = latest(tmp_path)
+    prog = data["programs"][0]
+    assert prog["outcome"] == "pass", prog
+    assert data["counts"]["pass"] == 601 and len(data["tests"]) == 601
+    printed = _flood_bytes()
+    raw = (d / prog["stdout"]).read_bytes()
+    assert raw == _raw_cut(printed)
+    cut = prog["output_cut"]
+    assert cut["stdout_raw_bytes"] == len(printed) - execute.RAW_MAX
+    assert cut["stdout_raw_newlines"] == \
+        printed[execute.RAW_MAX:].count(b"\n")
+    assert cut["diagnostic_lines"] > 0 and cut["diagnostic_chars"] > \
+        600 * (59998 - ktap.DIAG_CHARS)
+    assert set(cut) == {"stdout_raw_bytes", "stdout_raw_newlines",
+                        "diagnostic_lines", "diagnostic_chars"}, cut
+    assert prog["ktap_problems"] == [
+        "diagnostics not kept: %d line(s), %d character(s) (a result "
+        "keeps its last %d lines and %d characters of them; this "
+        "program's output used up the %d characters of text a program "
+        "keeps)" % (cut["diagnostic_lines"], cut["diagnostic_chars"],
+                    ktap.DIAG_KEEP, ktap.DIAG_CHARS, ktap.TEXT_CHARS),
+        "raw stdout file cut at %d bytes: %d more byte(s) (%d newline(s)) "
+        "read and parsed but not kept" % (
+            execute.RAW_MAX, cut["stdout_raw_bytes"],
+            cut["stdout_raw_newlines"])]
+    assert prog["reason"] == "; ".join(prog["ktap_problems"])
+    # What results.json keeps of the diagnostics is the program's text
+    # budget, not what it printed.
+    assert os.path.getsize(d / "results.json") < ktap.TEXT_CHARS + 2 ** 20
+    kept = sum(len(x) for t in data["tests"] for x in t["details"])
+    assert kept <= ktap.TEXT_CHARS + 601 * 200, kept
+    first = next(t for t in data["tests"] if t["name"] == "flood 1")
+    assert first["details"] == [
+        "x" * ktap.DIAG_CHARS + " [desctest: %d more character(s) of "
+        "this line not kept]" % (59998 - ktap.DIAG_CHARS)]
+    last = next(t for t in data["tests"] if t["name"] == "flood 600")
+    assert last["details"] == []
+
+
+def test_endless_line_is_read_in_chunks_and_cut(cli, make_output,
+                                                tmp_path):
+    # 40,000,000 bytes without a newline after 200 results: the runner
+    # keeps 64 KiB of the line, the raw file 16 MiB of the stream, and
+    # the combined stream reads the raw file back in chunks.
+    output, settings = make_output(["endless_line.sh"], timeout=60)
+    p = run(cli, tmp_path, output, settings)
+    assert p.returncode == 0, p.stderr
+    d, data = latest(tmp_path)
+    prog = data["programs"][0]
+    assert prog["outcome"] == "pass", prog
+    assert data["counts"]["pass"] == 201
+    printed = b"TAP version 13\n1..200\n" + b"".join(
+        b"ok %d before the line\n" % n for n in range(1, 201)) + \
+        b"x" * 40000000
+    raw = (d / prog["stdout"]).read_bytes()
+    assert raw == _raw_cut(printed)
+    # In memory the line is cut at 64 KiB, as a diagnostic at 16 KiB.
+    line = "x" * execute.MAX_LINE + " [desctest: %d more byte(s) of this " \
+        "line not kept]" % (40000000 - execute.MAX_LINE)
+    cut = prog["output_cut"]
+    assert cut == {"stdout_raw_bytes": len(printed) - execute.RAW_MAX,
+                   "stdout_raw_newlines": 0, "long_lines": 1,
+                   "long_line_bytes": 40000000 - execute.MAX_LINE,
+                   "diagnostic_chars": len(line) - ktap.DIAG_CHARS}
+    assert prog["ktap_problems"] == [
+        "raw stdout file cut at %d bytes: %d more byte(s) (0 newline(s)) "
+        "read and parsed but not kept" % (execute.RAW_MAX,
+                                          cut["stdout_raw_bytes"]),
+        "1 stdout line(s) longer than %d bytes cut to it: %d byte(s) of "
+        "them not kept" % (execute.MAX_LINE, cut["long_line_bytes"])]
+    # The combined stream: the line as the raw file has it, cut, then
+    # the raw file's own last line.
+    in_raw = execute.RAW_MAX - (len(printed) - 40000000)
+    stream = p.stdout.splitlines()
+    assert stream[-4] == "    " + "x" * execute.MAX_LINE + \
+        " [desctest: %d more byte(s) of this line not kept]" % (
+            in_raw - execute.MAX_LINE)
+    assert stream[-3] == "    " + _raw_cut(printed).splitlines()[-1].decode()
+    assert stream[-2:] == ["ok 1 progs:endless_line.sh",
+                           "# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 "
+                           "error:0"]
+    assert len(p.stdout) < 2 ** 20

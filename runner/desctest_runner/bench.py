@@ -1,20 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """The runner's figures for make bench: the parser's speed on the three
-kinds of stream, and a whole run (pytest included) of one program that
-prints 200,000 results: wall time and the runner's peak memory.
+kinds of stream, a whole run (pytest included) of one program that
+prints 200,000 results: wall time and the runner's peak memory, and the
+runner's peak memory under two floods of output until the program's
+timeout (a 60,000-byte diagnostic line before each result, and one line
+that never ends).
 
     python3 -m desctest_runner.bench
 
-Each figure is printed beside its target; the run's own outcome (every
-result filed in results.json and junit.xml, the run passed) must hold or
-the bench fails (exit 1). Times are CPU seconds of the parser or the
+Each figure is printed beside its target; the runs' own outcomes (every
+result filed in results.json and junit.xml and the run passed; a flooding
+program timed out and its run was filed) must hold or the bench fails
+(exit 1). Each run is measured in a probe process of its own, so that
+each peak RSS is that run's. Times are CPU seconds of the parser or the
 runner process (what the code costs), with the wall time beside them: on
 a quiet machine the two agree, on a loaded one only the CPU time says
 what the code costs. The load average is printed with them."""
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -27,6 +31,7 @@ PARSE_TARGET_S = 0.3
 RUN_RESULTS = 200000
 RUN_TARGET_S = 10.0
 RUN_TARGET_MB = 200
+DIAG_LINE_BYTES = 60000
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -70,45 +75,62 @@ def bench_parser():
     return True
 
 
+# Each run is measured in a probe process of its own, so that its peak
+# RSS is its own and not that of an earlier, larger run.
+_PROBE = ("import resource, subprocess, sys\n"
+          "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+          "stderr=subprocess.PIPE)\n"
+          "ru = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+          "sys.stderr.buffer.write(p.stderr[-2000:])\n"
+          "print(p.returncode, ru.ru_maxrss, ru.ru_utime + ru.ru_stime)\n")
+
+
+def _run_one(tmp, name, script, timeout):
+    """One ./desctest run of one program (a shell script) under a probe:
+    (exit status, wall s, runner CPU s, peak RSS MB, stderr tail, the
+    results directory of the run)."""
+    out = os.path.join(tmp, name, "out")
+    os.makedirs(os.path.join(out, "bench"))
+    prog = os.path.join(out, "bench", name + ".sh")
+    with open(prog, "w") as f:
+        f.write("#!/bin/sh\n" + script)
+    os.chmod(prog, 0o755)
+    with open(os.path.join(out, "kselftest-list.txt"), "w") as f:
+        f.write("bench:%s.sh\n" % name)
+    settings = os.path.join(tmp, name, "settings")
+    with open(settings, "w") as f:
+        f.write("timeout=%d\n" % timeout)
+    res = os.path.join(tmp, name, "results")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE), NO_COLOR="1")
+    t0 = time.monotonic()
+    p = subprocess.run([sys.executable, "-c", _PROBE, sys.executable, "-m",
+                        "desctest_runner", "run", "--output", out,
+                        "--settings", settings, "--results", res], env=env,
+                       capture_output=True, text=True)
+    wall = time.monotonic() - t0
+    try:
+        rc, rss_kib, cpu = p.stdout.split()
+        rc, rss_mb, cpu = int(rc), int(rss_kib) / 1024, float(cpu)
+    except ValueError:
+        rc, rss_mb, cpu = -1, 0.0, 0.0
+    return rc, wall, cpu, rss_mb, p.stderr, os.path.join(res, "latest")
+
+
 def bench_run():
     with tempfile.TemporaryDirectory(prefix="desctest-bench-") as tmp:
-        out = os.path.join(tmp, "out")
-        os.makedirs(os.path.join(out, "bench"))
-        prog = os.path.join(out, "bench", "many_results.sh")
-        with open(prog, "w") as f:
-            f.write("#!/bin/sh\n"
-                    "echo 'TAP version 13'\necho '1..%d'\n"
-                    "seq 1 %d | sed 's/.*/ok & descriptor check &/'\n"
-                    "echo '# Totals: pass:%d fail:0 xfail:0 xpass:0 skip:0 "
-                    "error:0'\n" % (RUN_RESULTS, RUN_RESULTS, RUN_RESULTS))
-        os.chmod(prog, 0o755)
-        with open(os.path.join(out, "kselftest-list.txt"), "w") as f:
-            f.write("bench:many_results.sh\n")
-        settings = os.path.join(tmp, "settings")
-        with open(settings, "w") as f:
-            f.write("timeout=300\n")
-        res = os.path.join(tmp, "results")
-        env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE),
-                   NO_COLOR="1")
-        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        before = ru0.ru_maxrss
-        t0 = time.monotonic()
-        p = subprocess.run([sys.executable, "-m", "desctest_runner", "run",
-                            "--output", out, "--settings", settings,
-                            "--results", res], env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           text=True)
-        wall = time.monotonic() - t0
-        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-        rss_mb = ru.ru_maxrss / 1024
-        cpu = ru.ru_utime + ru.ru_stime - ru0.ru_utime - ru0.ru_stime
-        if p.returncode != 0:
+        rc, wall, cpu, rss_mb, err, latest = _run_one(
+            tmp, "many_results",
+            "echo 'TAP version 13'\necho '1..%d'\n"
+            "seq 1 %d | sed 's/.*/ok & descriptor check &/'\n"
+            "echo '# Totals: pass:%d fail:0 xfail:0 xpass:0 skip:0 "
+            "error:0'\n" % (RUN_RESULTS, RUN_RESULTS, RUN_RESULTS), 300)
+        if rc != 0:
             print("runner: the %d-result run failed (exit %d): %s" % (
-                RUN_RESULTS, p.returncode, p.stderr.strip()[-500:]))
+                RUN_RESULTS, rc, err.strip()[-500:]))
             return False
-        with open(os.path.join(res, "latest", "results.json")) as f:
+        with open(os.path.join(latest, "results.json")) as f:
             data = json.load(f)
-        with open(os.path.join(res, "latest", "junit.xml")) as f:
+        with open(os.path.join(latest, "junit.xml")) as f:
             cases = sum(line.count("<testcase ") for line in f)
         want = RUN_RESULTS + 1          # and the whole-program case
         if len(data["tests"]) != want or cases != want or \
@@ -118,15 +140,76 @@ def bench_run():
                       RUN_RESULTS, len(data["tests"]), data["counts"]["pass"],
                       cases, want))
             return False
-        note = "" if rss_mb > before / 1024 else \
-            " (a larger child ran before: figure is an upper bound)"
         print("runner: run of one program printing %d results under pytest: "
               "%.1f s CPU (%.1f s wall; target < %.0f s: %s), %.0f MB runner "
-              "peak RSS (target < %d MB: %s)%s" % (
+              "peak RSS (target < %d MB: %s)" % (
                   RUN_RESULTS, cpu, wall, RUN_TARGET_S,
                   _met(cpu < RUN_TARGET_S), rss_mb, RUN_TARGET_MB,
-                  _met(rss_mb < RUN_TARGET_MB), note))
+                  _met(rss_mb < RUN_TARGET_MB)))
     return True
+
+
+def _size_mb(path):
+    try:
+        return os.path.getsize(path) / 1e6
+    except OSError:
+        return float("nan")
+
+
+# Hostile output until the timeout: a 60,000-byte "#" line before each
+# "ok N", and one line that never ends.
+FLOOD_S = 5
+FLOOD_LEAD = 200     # results before the endless line, so that the
+                     # combined stream reads the program's raw file back
+FLOODS = (
+    ("diagnostic flood",
+     "a %d-byte '#' line before each 'ok N'" % DIAG_LINE_BYTES,
+     "echo 'TAP version 13'\n"
+     "exec awk 'BEGIN { d = \"xxxxxxxxxx\"; while (length(d) < %d) d = d d;"
+     " d = substr(d, 1, %d); for (n = 1; ; n++) { print \"# \" d; "
+     "print \"ok \" n \" flood \" n } }'\n" % ((DIAG_LINE_BYTES - 2,) * 2)),
+    ("unterminated line",
+     "%d results, then one line that never ends" % FLOOD_LEAD,
+     "echo 'TAP version 13'\n"
+     "seq 1 %d | sed 's/.*/ok & before the line/'\n"
+     "exec tr '\\0' x < /dev/zero\n" % FLOOD_LEAD),
+)
+
+
+def bench_floods():
+    """The runner's peak RSS (and what it filed) for a program flooding it
+    for FLOOD_S seconds: the program times out, the run is filed, memory
+    stays under RUN_TARGET_MB."""
+    ok = True
+    for name, what, script in FLOODS:
+        with tempfile.TemporaryDirectory(prefix="desctest-bench-") as tmp:
+            rc, wall, cpu, rss_mb, err, latest = _run_one(
+                tmp, name.replace(" ", "_"), script, FLOOD_S)
+            try:
+                with open(os.path.join(latest, "results.json")) as f:
+                    data = json.load(f)
+                prog = data["programs"][0]
+            except (OSError, ValueError, KeyError, IndexError) as e:
+                print("runner: the %s run filed no results.json (exit %d, "
+                      "%s): %s" % (name, rc, e, err.strip()[-500:]))
+                ok = False
+                continue
+            if rc != 1 or prog["outcome"] != "timeout":
+                print("runner: the %s run: exit %d, program %s, want exit 1 "
+                      "and timeout" % (name, rc, prog["outcome"]))
+                ok = False
+            cut = prog.get("output_cut") or {}
+            print("runner: %d s %s (%s): %d result(s) filed, results.json "
+                  "%.1f MB, raw stdout %.1f MB (%.0f MB more read, not "
+                  "kept), %.0f MB of diagnostics not kept, %.1f s wall, "
+                  "%.0f MB runner peak RSS (target < %d MB: %s)" % (
+                      FLOOD_S, name, what, len(data["tests"]) - 1,
+                      _size_mb(os.path.join(latest, "results.json")),
+                      _size_mb(os.path.join(latest, prog["stdout"])),
+                      cut.get("stdout_raw_bytes", 0) / 1e6,
+                      cut.get("diagnostic_chars", 0) / 1e6, wall, rss_mb,
+                      RUN_TARGET_MB, _met(rss_mb < RUN_TARGET_MB)))
+    return ok
 
 
 def main():
@@ -134,6 +217,7 @@ def main():
                                                      os.cpu_count() or 1))
     ok = bench_parser()
     ok = bench_run() and ok
+    ok = bench_floods() and ok
     return 0 if ok else 1
 
 

@@ -20,6 +20,8 @@ runner_selftest: $(RUNNER_FIXTURE_BINS)
 		$(PYTHON) -m pytest -q -p no:cacheprovider $(TOP)/tests/runner
 
 # make bench: the parser on 100,000-result streams (flat, "# "-nested,
-# late lines) and a whole run of one program printing 200,000 results.
+# late lines), a whole run of one program printing 200,000 results, and
+# the runner's peak RSS while a program floods it for 5 s (a 60,000-byte
+# diagnostic line before each result; one line that never ends).
 BENCH_CMDS += PYTHONPATH=$(TOP)/runner PYTHONDONTWRITEBYTECODE=1 \
 	$(PYTHON) -m desctest_runner.bench;

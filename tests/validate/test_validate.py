@@ -20,7 +20,7 @@ import pytest
 TOP = os.environ.get("DESCTEST_TOP") or os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, "runner"))
-from desctest_runner.validate import _usable_kvm  # noqa: E402
+from desctest_runner.machine import usable_kvm as _usable_kvm  # noqa: E402
 FIX = os.path.join(TOP, "configs", "get_desc64_base-fix.patch")
 FIXTURES = os.path.join(TOP, "tests", "validate", "fixtures")
 PROC_H = "tools/testing/selftests/kvm/include/x86_64/processor.h"

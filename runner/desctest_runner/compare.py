@@ -1,20 +1,49 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """compare A B: what changed between two runs, as a table.
 
-compare_runs(a, b) gives the same as data (a Comparison) for other
-commands. The rules: a test whose outcome went from good to bad is a
-regression; a test (or a whole program) that ran in A and is missing from
-B is a regression too, unless removals are allowed; two runs that share no
-test cannot be compared (NothingInCommon)."""
+compare_runs(a, b) gives the same as data (a Comparison); validate reads
+its before and after runs through it too, so the two commands share every
+rule:
+
+- a test is the same test in both runs when its id is the same, or else,
+  when either side is skip, xfail or xpass, when it has the same program,
+  parent and KTAP number (kselftest names such a result after its
+  reason);
+- regression: a good or skipped outcome became a failing one (fail,
+  timeout, error, xpass), or a test that is only in B fails;
+- fixed: a failing or xfail outcome became pass, or a failing one xfail;
+- newly skipped, changed: any other change of outcome;
+- appeared: a test only in B that does not fail; disappeared: a test (or a
+  whole program) only in A, which makes B worse unless removals are
+  allowed;
+- two runs that share no test cannot be compared (NothingInCommon)."""
 
 import re
 import sys
 from dataclasses import dataclass, field
 
 from . import results
+from .verdict import FAILING
 
 GOOD = ("pass", "xfail")
-BAD = ("fail", "timeout", "error", "xpass")
+ORDER = ("regression", "fixed", "newly skipped", "changed", "appeared",
+         "disappeared")
+
+
+def change(before, after):
+    """The category of one test's outcome going from before to after (None
+    when it did not change); "-" is a test missing from that run."""
+    if before == after:
+        return None
+    if before == "-":
+        return "regression" if after in FAILING else "appeared"
+    if after == "-":
+        return "disappeared"
+    if after in FAILING and before not in FAILING:
+        return "regression"
+    if before in FAILING + ("xfail",) and after in GOOD:
+        return "fixed"
+    return "newly skipped" if after == "skip" else "changed"
 
 
 def _parent(name):
@@ -30,13 +59,8 @@ def _num_key(t):
     return (t["program"], _parent(t["name"]), t.get("number"))
 
 
-def _key_maps(data):
-    by_id, by_num = {}, {}
-    for t in data["tests"]:
-        by_id[t["id"]] = t
-        if t.get("number") is not None and t.get("name"):
-            by_num[_num_key(t)] = t
-    return by_id, by_num
+def _by_id(data):
+    return {t["id"]: t for t in data["tests"]}
 
 
 class NothingInCommon(ValueError):
@@ -93,8 +117,7 @@ def classify(a, b):
 
 def _classify(a, b):
     """(rows, number of tests in both runs)."""
-    a_id, a_num = _key_maps(a)
-    b_id, b_num = _key_maps(b)
+    a_id, b_id = _by_id(a), _by_id(b)
     pairs, only_a, only_b = [], dict(a_id), {}
     for tid, tb in b_id.items():
         ta = only_a.pop(tid, None)
@@ -102,39 +125,34 @@ def _classify(a, b):
             only_b[tid] = tb
         else:
             pairs.append((ta, tb))
-    # kselftest names a skipped or xfail result by its reason ("ok 3 # SKIP
-    # why"): match what is left of those by program and number.
+    # kselftest names a skipped or xfail result by its reason ("ok 3 #
+    # SKIP why"): what is left of those is matched by program, parent and
+    # number.  Any other new name is another test (test names are
+    # identities; values belong in diagnostics).
+    a_num = {_num_key(t): t for t in only_a.values()
+             if t.get("number") is not None and t.get("name")}
     for tid, tb in list(only_b.items()):
+        if tb.get("number") is None or not tb.get("name"):
+            continue
         ta = a_num.get(_num_key(tb))
-        renamed = {"skip", "xfail", "xpass"} & {tb["outcome"],
-                                                 ta and ta["outcome"]}
-        if tb.get("number") is not None and ta is not None and \
-                ta["id"] in only_a and renamed:
+        if ta is not None and {"skip", "xfail", "xpass"} & {
+                tb["outcome"], ta["outcome"]}:
+            del a_num[_num_key(tb)]
             del only_a[ta["id"]]
             del only_b[tid]
             pairs.append((ta, tb))
     rows = []
     for ta, tb in pairs:
-        oa, ob = ta["outcome"], tb["outcome"]
-        if oa == ob:
-            continue
-        if ob in BAD and oa not in BAD:
-            cat = "regression"
-        elif oa in BAD and ob in GOOD:
-            cat = "fixed"
-        elif ob == "skip":
-            cat = "newly skipped"
-        else:
-            cat = "changed"
-        rows.append((cat, tb["id"], oa, ob, tb.get("reason") or ""))
+        cat = change(ta["outcome"], tb["outcome"])
+        if cat:
+            rows.append((cat, tb["id"], ta["outcome"], tb["outcome"],
+                         tb.get("reason") or ""))
     for tb in only_b.values():
-        rows.append(("appeared", tb["id"], "-", tb["outcome"],
-                     tb.get("reason") or ""))
+        rows.append((change("-", tb["outcome"]), tb["id"], "-",
+                     tb["outcome"], tb.get("reason") or ""))
     for ta in only_a.values():
         rows.append(("disappeared", ta["id"], ta["outcome"], "-", ""))
-    order = ("regression", "fixed", "newly skipped", "changed", "appeared",
-             "disappeared")
-    rows.sort(key=lambda r: (order.index(r[0]), r[1]))
+    rows.sort(key=lambda r: (ORDER.index(r[0]), r[1]))
     return rows, len(pairs)
 
 

@@ -51,10 +51,20 @@ def ksrc_version(ksrc):
     return out.stdout.strip() or None
 
 
+def usable_kvm(path="/dev/kvm"):
+    """Whether this process can open /dev/kvm for reading and writing (the
+    KVM programs' own first step): the one probe of every command."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
 def local_machine(ksrc=None):
     model, flags = cpuinfo()
-    kvm, dev_kvm = kvm_flavour(flags=flags), os.access("/dev/kvm",
-                                                        os.R_OK | os.W_OK)
+    kvm, dev_kvm = kvm_flavour(flags=flags), usable_kvm()
     if kvm != "none" and not dev_kvm:
         # A KVM module without a usable device node: say so wherever the
         # flavour is shown, since the KVM programs then skip.

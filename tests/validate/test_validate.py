@@ -20,9 +20,10 @@ import pytest
 TOP = os.environ.get("DESCTEST_TOP") or os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, "runner"))
-from desctest_runner.validate import _usable_kvm  # noqa: E402
+from desctest_runner.machine import usable_kvm as _usable_kvm  # noqa: E402
 FIX = os.path.join(TOP, "configs", "get_desc64_base-fix.patch")
 FIXTURES = os.path.join(TOP, "tests", "validate", "fixtures")
+UMIP = os.path.join(FIXTURES, "0001-x86-umip-move-the-dummy-GDT-base.patch")
 PROC_H = "tools/testing/selftests/kvm/include/x86_64/processor.h"
 DIFF = "differential:desc64_base_diff"
 
@@ -206,3 +207,34 @@ def test_checkpatch_error(tmp_path):
     assert "- here: %s::tree: fail -> pass" % DIFF in \
         section(text, "Fixed (failing before, passing after)")
     assert "\nTested-by:" not in text
+
+
+def test_kernel_patch_that_breaks_umip(tmp_path):
+    """A kernel patch, validated in kernel mode on Debian's 6.12 as
+    shipped: the after side must boot a kernel built with the patch (the
+    build sees the changed umip.c however old its time), so host:umip's
+    sgdt test, run inside it, fails: exit 1, named as the regression, no
+    Tested-by.  Each side's kernel is named by its uname -v and sha256,
+    and the two differ."""
+    p = validate("--patch", UMIP, "--mode", "kernel", "--programs",
+                 "host:umip*", results=tmp_path)
+    assert p.returncode == 1, p.stdout + p.stderr
+    text = report(tmp_path)
+    regressions = [re.sub(r"(-> fail): .*", r"\1", ln)
+                   for ln in section(text, "Regressions")]
+    # The 64-bit program and its 32-bit build (the small kernel runs
+    # 32-bit code): sgdt and its per-CPU run, nothing else.
+    assert regressions == [
+        "- own kernel under QEMU: %s%s: pass -> fail" % (prog, test)
+        for prog in ("host:umip", "host:umip_32")
+        for test in ("", "::umip.sgdt", "::umip.sgdt_per_cpu")], text
+    assert "Verdict: FAIL (exit 1): 6 regression(s)" in text
+    assert "\nTested-by:" not in text
+    booted = dict(re.findall(r"^- (before|after) kernel booted: (.*)$", text,
+                             re.M))
+    assert set(booted) == {"before", "after"} and \
+        booted["before"] != booted["after"], text
+    assert 'subject prefix: "x86/umip:" not checked: the tree has no git ' \
+        'history; the usual one under arch/x86/ is "x86:"' in text
+    assert "the tree's own kernel" in text and "Debian kernel" not in \
+        text.split("## For the cover letter")[1]

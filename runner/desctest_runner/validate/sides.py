@@ -10,10 +10,13 @@ kernel  the side's own kernel, built by lib/kbuild/build-kernel.sh (output
         QEMU with the side's programs"""
 
 import fnmatch
+import hashlib
 import os
-import subprocess
+import re
 import sys
 import time
+
+from .. import proc
 
 
 class SideError(Exception):
@@ -32,13 +35,7 @@ def _tail(path, n=12):
         return []
 
 
-def _logged(cmd, log, cwd=None, env=None):
-    with open(log, "a") as f:
-        f.write("$ %s\n" % " ".join(cmd))
-        f.flush()
-        return subprocess.run(cmd, cwd=cwd, env=env, stdout=f,
-                              stderr=subprocess.STDOUT,
-                              stdin=subprocess.DEVNULL).returncode
+_logged = proc.logged
 
 
 def _make(top, tree, out, kver, *targets):
@@ -47,17 +44,28 @@ def _make(top, tree, out, kver, *targets):
         list(targets)
 
 
-def program_list(top, tree, out, kver, log):
-    """Every collection:test of the build against tree (TEST_PROGS)."""
-    p = subprocess.run(_make(top, tree, out, kver, "-s", "validate_list"),
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, errors="replace")
-    if p.returncode != 0:
-        with open(log, "a") as f:
-            f.write(p.stderr)
-        raise SideError("cannot list the programs of the build against %s: "
-                        "%s" % (tree, " ".join(p.stderr.split()[-20:])), log)
-    return p.stdout.split()
+def suite_programs(top):
+    """Every collection:test of the suite (make validate_list: the
+    TEST_PROGS of the build files, the same for every tree)."""
+    d = proc.run(["make", "--no-print-directory", "-s", "-C", top,
+                  "validate_list"])
+    if d.returncode != 0:
+        raise RuntimeError("make validate_list failed: %s" % d.words(20))
+    return d.out.split()
+
+
+def _glob(g):
+    """A program glob as the runner's --filter takes it: collection:test
+    or the program's path collection/test."""
+    return g if ":" in g else g.replace("/", ":", 1)
+
+
+def select(programs, globs):
+    """The programs matching any glob (all without globs), in order."""
+    if not globs:
+        return list(programs)
+    return [p for p in programs
+            if any(fnmatch.fnmatchcase(p, _glob(g)) for g in globs)]
 
 
 def build(top, tree, out, kver, globs, log):
@@ -68,12 +76,7 @@ def build(top, tree, out, kver, globs, log):
         rc = _logged(_make(top, tree, out, kver, "all"), log)
         progs = None
     else:
-        progs = [p for p in program_list(top, tree, out, kver, log)
-                 if any(fnmatch.fnmatchcase(p, g) for g in globs)]
-        if not progs:
-            raise SideError("--programs %s matches none of the suite's "
-                            "programs (make validate_list prints them)"
-                            % " ".join(globs))
+        progs = select(suite_programs(top), globs)
         targets = [os.path.join(out, p.replace(":", "/", 1)) for p in progs]
         rc = _logged(_make(top, tree, out, kver, *targets), log)
     if rc != 0:
@@ -112,15 +115,14 @@ def debian_kernel(top, kver, log):
     """(release, package root) of Debian's kernel for kver, fetched once
     into .build/vm/kernels as make vm_tests does."""
     cache = os.path.join(top, ".build", "vm", "kernels")
-    p = subprocess.run([os.path.join(top, "tests", "vm", "fetch-kernel.sh"),
-                        kver, cache], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, text=True, errors="replace")
+    d = proc.run([os.path.join(top, "tests", "vm", "fetch-kernel.sh"),
+                  kver, cache])
     with open(log, "a") as f:
-        f.write(p.stderr)
-    rel = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
-    if p.returncode != 0 or not rel:
+        f.write(d.err or d.why)
+    rel = d.out.strip().splitlines()[-1] if d.out.strip() else ""
+    if d.returncode != 0 or not rel:
         raise SideError("cannot fetch Debian's %s kernel: %s" % (
-            kver, " ".join(p.stderr.split()[-20:])), log)
+            kver, d.words(20)), log)
     return rel, os.path.join(cache, rel, "root")
 
 
@@ -177,34 +179,62 @@ def sync_source(tree, src, log):
     """src: the side's tree as a kernel build source at one fixed path,
     rewritten only where the content differs, so the kernel build output
     of the other side (and of earlier validations) stays valid and the
-    second build is incremental."""
+    second build is incremental.  Content decides, never a file's time:
+    a file is rewritten when its checksum differs, and gets the time of
+    that rewrite (--no-times), newer than every object built before, so
+    make rebuilds what depends on it.  With -a's times kept, a file the
+    patch changed before the before side's build (its time older than
+    the objects) would be skipped by make and the after kernel would be
+    the before kernel."""
     os.makedirs(src, exist_ok=True)
-    cmd = ["rsync", "-a", "--checksum", "--delete"] + \
+    cmd = ["rsync", "-a", "--no-times", "--checksum", "--delete"] + \
         ["--exclude=/%s" % x for x in _NOT_SOURCE] + [tree + "/", src + "/"]
     if _logged(cmd, log) != 0:
         raise SideError("copying %s for the kernel build failed" % tree, log)
 
 
+def kernel_identity(obj, image):
+    """What tells one kernel build from another: the version string the
+    kernel reports (uname -v: the build's count and time) and the image's
+    sha256."""
+    uts = ""
+    for rel in ("include/generated/utsversion.h",
+                "include/generated/compile.h"):
+        try:
+            with open(os.path.join(obj, rel), errors="replace") as f:
+                m = re.search(r'^#define UTS_VERSION "(.*)"', f.read(), re.M)
+        except OSError:
+            continue
+        if m:
+            uts = m.group(1)
+            break
+    h = hashlib.sha256()
+    with open(image, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return {"uts_version": uts, "sha256": h.hexdigest()}
+
+
 def run_kernel(top, tree, out, kcache, work, results_root, label, log):
     """Build the side's kernel (sources synced into kcache/src, output in
     kcache/obj, both kept between sides and validations) and boot it with
-    the side's programs."""
+    the side's programs: (results.json, the kernel's identity)."""
     src, obj = os.path.join(kcache, "src"), os.path.join(kcache, "obj")
     sync_source(tree, src, log)
     with open(log, "a") as f:
         f.write("$ %s %s %s\n" % (KBUILD, src, obj))
-    p = subprocess.run([os.path.join(top, KBUILD), src, obj],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, errors="replace")
+    d = proc.run([os.path.join(top, KBUILD), src, obj])
     with open(log, "a") as f:
-        f.write(p.stderr + p.stdout)
-    if p.returncode != 0:
+        f.write(d.err + d.out + d.why)
+    if d.returncode != 0:
         raise SideError("the kernel build of %s failed: %s" % (
-            tree, (p.stderr.strip().splitlines() or ["?"])[-1]), log)
-    vals = dict(w.split("=", 1) for w in p.stdout.split() if "=" in w)
+            tree, ((d.err or d.why).strip().splitlines() or ["?"])[-1]), log)
+    vals = dict(w.split("=", 1) for w in d.out.split() if "=" in w)
     kernel = vals.get("KERNEL", os.path.join(obj, "arch/x86/boot/bzImage"))
+    ident = kernel_identity(obj, kernel)
     return _vm_run(top, kernel, out, work, label, results_root, tree, log,
-                   modroot=vals.get("MODULES"), kdir=vals.get("KDIR", obj))
+                   modroot=vals.get("MODULES"),
+                   kdir=vals.get("KDIR", obj)), ident
 
 
 def timed(progress, what, fn, *args):

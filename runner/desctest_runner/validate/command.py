@@ -2,26 +2,32 @@
 """desctest validate: a patch (or a series, or commits) before it is sent.
 
 The suite runs on the tree before and after the patches, the two runs are
-compared, each patch is checked as a maintainer would (checkpatch.pl
---strict, get_maintainer.pl, Signed-off-by, Fixes:, subject prefix), and
-results/validate-<time>/report.md holds what to paste.  Exit 0: no
-regression and no checkpatch error; 1: otherwise; 2: bad input (one line
-on stderr), a patch that does not apply included."""
+compared (compare.compare_runs, the rules of ./desctest compare), each
+patch is checked as a maintainer would (checkpatch.pl --strict,
+get_maintainer.pl, Signed-off-by, Fixes:, subject prefix), and
+results/validate-<time>/report.md holds what to paste.  Exit 0 (PASS)
+only on evidence: every mode's both sides ran programs, the runs share
+tests, nothing regressed, checkpatch ran to its end without an error and,
+for a kernel patch, the after side booted another kernel than the before
+side.  1: a regression or checkpatch error (FAIL), or too little measured
+(NOT TESTED).  2: bad input (one line on stderr), a patch that does not
+apply included."""
 
 import os
 import shutil
-import subprocess
 import sys
 import time
 
-from . import compare, results
-from . import validate_checks, validate_patch, validate_report
-from . import validate_suite as suite
-from . import validate_tree as vtree
-from .config import InputError
+from .. import compare, machine, proc, results
+from ..config import InputError
+from . import checks as vchecks
+from . import patches as vpatches
+from . import report as vreport
+from . import sides
+from . import trees as vtree
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
 MODES = ("host", "vm", "kernel")
 
 
@@ -32,7 +38,8 @@ def add_parser(sub):
                    help="a patch, an mbox or a directory of patches "
                    "(repeatable; applied in order)")
     v.add_argument("--commits", default="", metavar="A..B",
-                   help="commits of the git tree KSRC instead of patches")
+                   help="commits of the git tree KSRC instead of patches "
+                   "(before: git merge-base A B; after: B)")
     v.add_argument("--ksrc", default="", help="the tree to validate on "
                    "(default: Debian's linux-source-KVER as shipped)")
     v.add_argument("--kver", default="6.12", help="Debian series when "
@@ -42,7 +49,8 @@ def add_parser(sub):
                    "the patches touch)")
     v.add_argument("--programs", action="append", default=[],
                    metavar="GLOB", help="only the programs matching "
-                   "collection:test globs (repeatable; default: all)")
+                   "collection:test (or collection/test) globs "
+                   "(repeatable; default: all)")
     v.add_argument("--results", default=os.path.join(TOP, "results"),
                    help="results root (default: results/)")
     v.add_argument("--work", default=os.path.join(TOP, ".build", "validate"),
@@ -66,83 +74,65 @@ class Progress:
               file=self.stream, flush=True)
 
 
-def _category(before, after):
-    """compare.classify's categories, with xfail -> pass as fixed."""
-    if before == after:
-        return None
-    if after in compare.BAD and before not in compare.BAD:
-        return "regression"
-    if before in compare.BAD + ("xfail",) and after in compare.GOOD:
-        return "fixed"
-    return "newly skipped" if after == "skip" else "changed"
-
-
 def compare_runs(before_json, after_json, allow_removed=False):
-    """The one place validate reads the runner's comparison: rows of
-    (category, test id, before, after, reason after).  Categories:
-    regression, fixed, newly skipped, changed, appeared.  On top of
-    compare.classify: an xfail that now passes counts as fixed; a result
-    whose description changed with its value (same program, parent and
-    KTAP number, e.g. "vcpu0 get_desc64_base(): 0x..." ) is the same test;
-    a test that vanished is a regression, or "removed" with allow_removed
-    (the patch removes it on purpose: --allow-removed, as compare's)."""
-    a, b = results.load(before_json), results.load(after_json)
-    a_by = {t["id"]: t for t in a["tests"]}
-    b_by = {t["id"]: t for t in b["tests"]}
-    rows = compare.classify(a, b)
-    appeared = {}
-    for r in rows:
-        t = b_by.get(r[1])
-        if r[0] == "appeared" and t and t.get("number") is not None:
-            appeared[compare._num_key(t)] = r
+    """The runner's comparison (compare.compare_runs: the same rules as
+    ./desctest compare) of one mode's two runs, as report rows
+    (category, test id, before, after, reason after); a test that vanished
+    is a regression, or "removed" with allow_removed.  NothingInCommon
+    when the runs share no test."""
+    c = compare.compare_runs(results.load(before_json),
+                             results.load(after_json), allow_removed)
     out = []
-    for cat, tid, ob, oa, why in rows:
-        if cat == "appeared":
-            continue
+    for cat, tid, ob, oa, why in c.rows:
         if cat == "disappeared":
-            ta = a_by[tid]
-            r = appeared.pop(compare._num_key(ta), None) \
-                if ta.get("number") is not None else None
-            if r is None:
-                out.append(("removed" if allow_removed else "regression",
-                            tid, ob, "-", "vanished after the patch"))
-                continue
-            cat, tid, oa, why = _category(ob, r[3]), r[1], r[3], r[4]
-            if cat is None:
-                continue
-        elif cat == "changed":
-            cat = _category(ob, oa)
+            cat = "removed" if allow_removed else "regression"
+            why = "vanished after the patch"
         out.append((cat, tid, ob, oa, why))
-    out += list(appeared.values())
-    order = ("regression", "fixed", "newly skipped", "changed", "appeared",
-             "removed")
+    order = compare.ORDER[:-1] + ("removed",)
     out.sort(key=lambda r: (order.index(r[0]), r[1]))
     return out
+
+
+def evidence(path):
+    """What a run proves ran: (number of tests that ran to an outcome
+    other than skip, outside the console's own records; why none did)."""
+    data = results.load(path)
+    ran = [t for t in data["tests"]
+           if not t["program"].startswith("console:") and
+           t["outcome"] != "skip"]
+    if ran:
+        return len(ran), ""
+    console = [t for t in data["tests"] if t["program"].startswith(
+        "console:")]
+    if console:
+        return 0, "no program ran: %s" % (console[0].get("reason") or
+                                          console[0]["outcome"])
+    if not data["tests"]:
+        return 0, "no program ran (the run filed no test)"
+    return 0, "every test skipped (%s)" % (
+        data["tests"][0].get("reason") or "no reason given")
 
 
 def _default_modes(kinds):
     modes = ["host"]
     if "kernel" in kinds:
         modes.append("kernel")
-    elif "selftests" in kinds and not _usable_kvm():
+    elif "selftests" in kinds and not machine.usable_kvm():
         modes.append("vm")
     return modes
 
 
-def _usable_kvm():
+def _writable_dir(opt, path):
+    """Create path (and its parents) or say in one line why not."""
     try:
-        fd = os.open("/dev/kvm", os.O_RDWR)
-    except OSError:
-        return False
-    os.close(fd)
-    return True
-
-
-def _tree_version(tree):
-    p = subprocess.run([os.path.join(TOP, "lib", "mk", "ksrc.sh"), "version",
-                        tree], stdout=subprocess.PIPE,
-                       stderr=subprocess.DEVNULL, text=True)
-    return p.stdout.strip()
+        os.makedirs(path, exist_ok=True)
+        probe = os.path.join(path, ".desctest-probe-%d" % os.getpid())
+        with open(probe, "w"):
+            pass
+        os.unlink(probe)
+    except OSError as e:
+        raise InputError("%s %s: cannot write there (%s); pass a writable "
+                         "directory" % (opt, path, e.strerror or e)) from None
 
 
 class Validation:
@@ -158,9 +148,18 @@ class Validation:
                                    "validate-" + self.stamp)
         self.patches = []
         self.apply_tool = {}
+        self.kinds = set()
+        self.runs = {}          # (side, where) -> results.json
+        self.kernels = {}       # side -> kernel identity (kernel mode)
+        self.side_error = {}
+        self.rows = {}
+        self.gaps = []          # why nothing (or not enough) was measured
+        self.checks = {}
+        self.notes = []         # what the user should know (uncommitted)
 
     # -- input and trees --------------------------------------------------
     def check_input(self):
+        """Every mistake of the command line, before anything is made."""
         a = self.a
         if bool(a.patch) == bool(a.commits):
             raise InputError("give PATCH=file|dir|mbox or COMMITS=A..B "
@@ -175,47 +174,71 @@ class Validation:
                 raise InputError("COMMITS=%s needs KSRC= a git tree%s" % (
                     a.commits, "" if not a.ksrc else
                     " (%s is not the top of one)" % a.ksrc))
+            if "..." in a.commits:
+                raise InputError("COMMITS=%s: a symmetric range (A...B) is "
+                                 "not a series; give A..B (validate starts "
+                                 "from git merge-base A B itself)"
+                                 % a.commits)
             if ".." not in a.commits:
                 raise InputError("COMMITS=%s: want a range A..B (e.g. "
                                  "origin/master..HEAD)" % a.commits)
         if a.kver not in ("6.12", "6.1"):
             raise InputError("KVER=%s: want 6.12 or 6.1" % a.kver)
+        if a.programs:
+            known = sides.suite_programs(TOP)
+            for g in a.programs:
+                if not sides.select(known, [g]):
+                    raise InputError("--programs %s matches none of the "
+                                     "suite's programs (%s)" % (
+                                         g, " ".join(known)))
+        _writable_dir("--work", os.path.abspath(a.work))
+        _writable_dir("--results", os.path.abspath(a.results))
         for d in (self.work, self.resdir):
             if os.path.exists(d):
                 raise InputError("%s exists already; wait a second and run "
                                  "again" % d)
+        if self.git:
+            dirty = vtree.uncommitted(a.ksrc)
+            if dirty:
+                self.notes.append(
+                    "%d uncommitted change(s) in %s (e.g. %s) are in neither "
+                    "side: before is %s, after adds the patches to it" % (
+                        len(dirty), a.ksrc, dirty[0],
+                        "the merge base of COMMITS" if a.commits else
+                        "HEAD"))
 
     def load_patches(self):
         scratch = os.path.join(self.work, "patches")
         if self.a.patch:
             for spec in self.a.patch:
-                self.patches += validate_patch.load(spec, scratch)
+                self.patches += vpatches.load(spec, scratch)
             return
-        base, tip = self.a.commits.split("..", 1)
-        tip = tip or "HEAD"
-        p = vtree.run(["git", "-C", self.repo, "format-patch", "-o", scratch,
-                       "--no-signature", "%s..%s" % (base, tip)],
+        a, b = self.a.commits.split("..", 1)
+        base, tip = vtree.merge_base(self.repo, a or "HEAD", b or "HEAD")
+        p = vtree.run(proc.git_cmd(self.repo, "format-patch", "-o", scratch,
+                                   "--no-signature", "%s..%s" % (base, tip)),
                       check=False)
         if p.returncode != 0:
             raise InputError("COMMITS=%s: git format-patch failed: %s" % (
-                self.a.commits, " ".join(p.stdout.split()[-20:])))
+                self.a.commits, p.words(20)))
         files = sorted(os.path.join(scratch, f) for f in os.listdir(scratch))
         if not files:
             raise InputError("COMMITS=%s holds no commits" % self.a.commits)
         for f in files:
-            self.patches += validate_patch.load(f, os.path.join(scratch,
-                                                                "split"))
+            self.patches += vpatches.load(f, os.path.join(scratch, "split"))
         self.range = (base, tip)
 
     def choose_modes(self):
-        kinds = validate_patch.kinds(self.patches)
+        self.kinds = kinds = vpatches.kinds(self.patches)
         self.modes = list(dict.fromkeys(self.a.mode)) or _default_modes(kinds)
-        if "kernel" in self.modes and not suite.kernel_available(TOP):
+        if "kernel" in self.modes and not sides.kernel_available(TOP):
             raise InputError("VALIDATE=kernel is unavailable: %s is missing "
                              "(the kernel build of the bisect tooling); use "
-                             "VALIDATE=host or VALIDATE=vm" % suite.KBUILD)
+                             "VALIDATE=host or VALIDATE=vm" % sides.KBUILD)
         self.progress("modes: %s (the patches touch: %s)" % (
             ", ".join(self.modes), ", ".join(sorted(kinds))))
+        for n in self.notes:
+            self.progress("note: %s" % n)
 
     def make_trees(self):
         a, prog = self.a, self.progress
@@ -227,11 +250,14 @@ class Validation:
                 base, tip = self.range
             else:
                 base = tip = "HEAD"
-            prog("git worktree for before (%s) and after (%s)" % (base, tip))
+            prog("git worktree for before (%s) and after (%s)" % (
+                base[:12], tip[:12] if tip != "HEAD" else tip))
             for path, rev in ((self.before, base), (self.after, tip)):
                 vtree.worktree_add(self.repo, path, rev)
                 self.worktrees.append(path)
-            self.desc = "%s at %s" % (a.ksrc, base)
+            self.desc = "%s at %s" % (
+                a.ksrc, base if base == "HEAD" else "%s (git merge-base of "
+                "%s)" % (base[:12], a.commits))
         elif a.ksrc:
             self.before = os.path.join(self.work, "before")
             self.after = os.path.join(self.work, "after")
@@ -270,8 +296,6 @@ class Validation:
         a, prog = self.a, self.progress
         logs = os.path.join(self.resdir, "logs")
         os.makedirs(logs, exist_ok=True)
-        self.runs = {}      # (side, where) -> results.json
-        self.side_error = {}
         for side, tree in (("before", self.before), ("after", self.after)):
             out = os.path.join(self.work, "out-" + side)
             if side == "before" and not a.ksrc:
@@ -281,13 +305,13 @@ class Validation:
                 out = self.before + "-out"
             log = os.path.join(logs, side + ".log")
             try:
-                suite.timed(prog, "%s: build against %s" % (side, tree),
-                            suite.build, TOP, tree, out, a.kver, a.programs,
+                sides.timed(prog, "%s: build against %s" % (side, tree),
+                            sides.build, TOP, tree, out, a.kver, a.programs,
                             log)
                 for where in self.modes:
                     self.runs[(side, where)] = self._run_one(
                         side, where, tree, out, log)
-            except suite.SideError as e:
+            except sides.SideError as e:
                 if side == "before":
                     raise InputError("the tree as given (before the patches) "
                                      "cannot be tested: %s (log: %s)"
@@ -300,43 +324,89 @@ class Validation:
         root = os.path.join(self.resdir, "runs", "%s-%s" % (side, where))
         label = "validate-%s" % side
         if where == "host":
-            return suite.timed(self.progress, "%s: the suite here" % side,
-                               suite.run_host, TOP, tree, out, root, label,
+            return sides.timed(self.progress, "%s: the suite here" % side,
+                               sides.run_host, TOP, tree, out, root, label,
                                log)
         work = os.path.join(self.work, "vm-" + side)
         if where == "vm":
-            return suite.timed(
+            return sides.timed(
                 self.progress, "%s: Debian %s kernel under QEMU" % (
-                    side, self.a.kver), suite.run_vm, TOP, tree, out,
+                    side, self.a.kver), sides.run_vm, TOP, tree, out,
                 self.a.kver, work, root, label, log)
         kcache = os.path.join(os.path.abspath(self.a.work), "kernel")
-        return suite.timed(self.progress, "%s: its own kernel, built and "
-                           "booted under QEMU" % side, suite.run_kernel, TOP,
-                           tree, out, kcache, work, root, label, log)
+        res, self.kernels[side] = sides.timed(
+            self.progress, "%s: its own kernel, built and booted under "
+            "QEMU" % side, sides.run_kernel, TOP, tree, out, kcache, work,
+            root, label, log)
+        self.progress("%s: kernel %s, bzImage sha256 %s" % (
+            side, self.kernels[side]["uts_version"] or "?",
+            self.kernels[side]["sha256"][:16]))
+        return res
 
     def compare(self):
-        self.rows = {}
+        """Each mode's two runs compared; every reason the comparison
+        proves less than it seems goes into gaps."""
+        if self.side_error:
+            return      # the report says the after side could not run
         for where in self.modes:
-            b = self.runs.get(("before", where))
-            a = self.runs.get(("after", where))
-            if b and a:
-                self.rows[where] = compare_runs(b, a, self.a.allow_removed)
+            label = vreport.WHERE[where]
+            paths = [self.runs.get((s, where)) for s in ("before", "after")]
+            if not all(paths):
+                self.gaps.append("%s: %s side filed no run" % (
+                    label, "before" if not paths[0] else "after"))
+                continue
+            for side, path in zip(("before", "after"), paths):
+                n, why = evidence(path)
+                if not n:
+                    self.gaps.append("%s, %s the patches: %s" % (
+                        label, side, why))
+            try:
+                self.rows[where] = compare_runs(paths[0], paths[1],
+                                                self.a.allow_removed)
+            except compare.NothingInCommon as e:
+                self.gaps.append("%s: %s" % (label, e))
+        if "kernel" in self.modes and "kernel" in self.kinds and \
+                len(self.kernels) == 2 and \
+                self.kernels["before"] == self.kernels["after"]:
+            self.gaps.append(
+                "own kernel: the after side booted the same kernel as the "
+                "before side (bzImage sha256 %s, %s) although the patches "
+                "change kernel code: the patched code was never built" % (
+                    self.kernels["after"]["sha256"][:16],
+                    self.kernels["after"]["uts_version"] or "?"))
 
-    def check_patches(self):
+    def own_fixed(self):
+        """For the Fixes: suggestion: (whether this series' own tests went
+        from failing to passing, why not).  A series is tested as a whole,
+        so only a single patch has tests of its own."""
+        if self.gaps or self.side_error:
+            return False, "the validation measured too little to say"
         fixed = any(r[0] == "fixed" for rows in self.rows.values()
                     for r in rows)
-        self.checks = {}
+        if not fixed:
+            return False, "the patch fixes no test"
+        if len(self.patches) > 1:
+            return False, ("the series was tested as a whole: which patch "
+                           "fixed the tests is unknown (validate each alone "
+                           "for its Fixes:)")
+        return True, ""
+
+    def check_patches(self):
+        own = self.own_fixed()
         for p in self.patches:
             self.progress("checking %s (checkpatch.pl --strict, "
                           "get_maintainer.pl)" % p.name)
-            self.checks[p.name] = validate_checks.check(
-                self.before, p, self.git, fixed)
+            self.checks[p.name] = vchecks.check(self.before, p, self.git,
+                                                own)
 
 
 def main(a):
     progress = Progress()
     v = Validation(a, progress)
     v.check_input()
+    # Ctrl-C, SIGTERM and SIGHUP (KeyboardInterrupt, see cli.py) unwind
+    # through here: proc stops the command under way (a build, a boot:
+    # its whole process group) and waits for it, then the worktrees go.
     try:
         v.load_patches()
         v.choose_modes()
@@ -353,7 +423,7 @@ def main(a):
         v.run_sides()
         v.compare()
         v.check_patches()
-        text, status = validate_report.render(v, TOP)
+        text, status = vreport.render(v, TOP)
         os.makedirs(v.resdir, exist_ok=True)
         results.write_atomic(os.path.join(v.resdir, "report.md"), text)
     except InputError:

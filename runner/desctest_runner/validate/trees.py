@@ -15,9 +15,9 @@
 import os
 import re
 import shutil
-import subprocess
 
-from .config import InputError
+from .. import proc
+from ..config import InputError
 
 
 class ApplyError(Exception):
@@ -26,21 +26,44 @@ class ApplyError(Exception):
 
 
 def run(cmd, cwd=None, env=None, check=True):
-    p = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True,
-                       errors="replace")
-    if check and p.returncode != 0:
-        raise RuntimeError("%s failed (exit %d): %s" % (
-            " ".join(cmd), p.returncode, " ".join(p.stdout.split()[-40:])))
-    return p
+    """cmd with stderr merged into .out; RuntimeError when check is set
+    and it failed."""
+    d = proc.run(cmd, cwd=cwd, env=env, merge=True)
+    if check and d.returncode != 0:
+        raise RuntimeError("%s failed (%s): %s" % (
+            " ".join(cmd), "exit %d" % d.returncode
+            if d.returncode is not None else d.why, d.words(40)))
+    return d
 
 
 def is_git(tree):
-    p = subprocess.run(["git", "-C", tree, "rev-parse", "--show-toplevel"],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                       text=True)
-    return p.returncode == 0 and \
-        os.path.realpath(p.stdout.strip()) == os.path.realpath(tree)
+    top = proc.git(tree, "rev-parse", "--show-toplevel").strip()
+    return bool(top) and os.path.realpath(top) == os.path.realpath(tree)
+
+
+def uncommitted(tree):
+    """The paths git status shows as changed or new in a git tree."""
+    return [ln[3:] for ln in proc.git(tree, "status", "--porcelain",
+                                      "--untracked-files=no").splitlines()
+            if ln.strip()]
+
+
+def merge_base(repo, a, b):
+    """COMMITS=A..B: the commit both sides start from, and B's id."""
+    ids = []
+    for rev in (a, b):
+        sha = proc.git(repo, "rev-parse", "--verify", "-q",
+                       rev + "^{commit}").strip()
+        if not sha:
+            raise InputError("COMMITS=%s..%s: %s is not a commit of %s; "
+                             "give a range of this tree's history" % (
+                                 a, b, rev, repo))
+        ids.append(sha)
+    base = proc.git(repo, "merge-base", ids[0], ids[1]).strip()
+    if not base:
+        raise InputError("COMMITS=%s..%s: the two have no common ancestor "
+                         "in %s; give a range of one history" % (a, b, repo))
+    return base, ids[1]
 
 
 def check_ksrc(ksrc):
@@ -121,24 +144,46 @@ def unshare(tree, files):
 
 
 def worktree_add(repo, path, rev):
-    p = run(["git", "-C", repo, "worktree", "add", "--detach", path, rev],
+    """A detached worktree of repo at rev, without the user's hooks."""
+    d = run(proc.git_cmd(repo, "worktree", "add", "--detach", path, rev),
             check=False)
-    if p.returncode != 0:
+    if d.returncode != 0:
         raise InputError("KSRC=%s: git worktree add %s failed: %s" % (
-            repo, rev, " ".join(p.stdout.split()[-20:])))
+            repo, rev, d.words(20)))
+
+
+def _admin_dir(repo, path):
+    """The $GIT_COMMON_DIR/worktrees/<name> entry of the worktree at path,
+    or None."""
+    common = proc.git(repo, "rev-parse", "--git-common-dir").strip()
+    if not common:
+        return None
+    base = os.path.join(repo, common, "worktrees")
+    want = os.path.realpath(os.path.join(path, ".git"))
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return None
+    for name in names:
+        try:
+            with open(os.path.join(base, name, "gitdir")) as f:
+                if os.path.realpath(f.read().strip()) == want:
+                    return os.path.join(base, name)
+        except OSError:
+            continue
+    return None
 
 
 def worktree_remove(repo, path):
-    run(["git", "-C", repo, "worktree", "remove", "--force", path],
+    """Remove the worktree desctest added at path, and only it: never
+    `git worktree prune`, which would also drop the user's own worktrees
+    whose directories are missing (an unmounted disk)."""
+    run(proc.git_cmd(repo, "worktree", "remove", "--force", path),
         check=False)
     shutil.rmtree(path, ignore_errors=True)
-    run(["git", "-C", repo, "worktree", "prune"], check=False)
-
-
-_GIT_ENV = {"GIT_COMMITTER_NAME": "desctest validate",
-            "GIT_COMMITTER_EMAIL": "desctest@localhost",
-            "GIT_AUTHOR_NAME": "desctest validate",
-            "GIT_AUTHOR_EMAIL": "desctest@localhost"}
+    admin = _admin_dir(repo, path)
+    if admin:
+        shutil.rmtree(admin, ignore_errors=True)
 
 
 def _first_failed_file(out, patch):
@@ -179,8 +224,9 @@ def apply(tree, patch, git_tree, desc):
     so a refused patch leaves the tree as it was.  ApplyError: one line."""
     unshare(tree, patch.files)
     if patch.mail:
-        check = ["git", "apply", "--check", "-p1", patch.path]
-        env = dict(os.environ, **_GIT_ENV)
+        check = ["git"] + proc.GIT_SAFE + ["apply", "--check", "-p1",
+                                           patch.path]
+        env = dict(os.environ, **proc.GIT_IDENTITY)
         if not git_tree:
             # A copy may sit inside some other git repository (this one's
             # .build/): git apply would then apply relative to that
@@ -190,12 +236,15 @@ def apply(tree, patch, git_tree, desc):
         p = run(check, cwd=tree, env=env, check=False)
         if p.returncode == 0:
             if git_tree:
-                p = run(["git", "am", "--keep-cr", "-q", patch.path],
+                p = run(["git"] + proc.GIT_SAFE + ["am", "--keep-cr", "-q",
+                                                   patch.path],
                         cwd=tree, env=env, check=False)
                 if p.returncode != 0:
-                    run(["git", "am", "--abort"], cwd=tree, check=False)
+                    run(["git"] + proc.GIT_SAFE + ["am", "--abort"],
+                        cwd=tree, check=False)
             else:
-                p = run(["git", "apply", "-p1", patch.path], cwd=tree,
+                p = run(["git"] + proc.GIT_SAFE + ["apply", "-p1",
+                                                   patch.path], cwd=tree,
                         env=env, check=False)
         tool = "git am" if git_tree else "git apply"
     else:
@@ -211,9 +260,9 @@ def apply(tree, patch, git_tree, desc):
             q = run(["patch", "-p1", "-f", "-N", "--dry-run",
                      "--no-backup-if-mismatch", "-r", "-", "-i", patch.path],
                     cwd=tree, check=False)
-            out = q.stdout
+            out = q.out
         else:
-            out = p.stdout
+            out = p.out
         raise ApplyError("PATCH %s does not apply to %s: %s (%s, %s)" % (
             patch.name, desc, _first_failed_file(out, patch), _why(out),
             tool))

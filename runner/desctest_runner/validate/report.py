@@ -3,12 +3,11 @@
 and the exit status."""
 
 import collections
-import subprocess
 
-from . import results
-from . import validate_checks
+from .. import proc, results
+from ..ktap import OUTCOMES
+from . import checks as vchecks
 
-OUTCOMES = ("pass", "fail", "xfail", "xpass", "skip", "timeout", "error")
 WHERE = {"host": "here", "vm": "Debian kernel under QEMU",
          "kernel": "own kernel under QEMU"}
 
@@ -23,30 +22,72 @@ def _counts(path):
 def _tester():
     vals = []
     for key in ("user.name", "user.email"):
-        p = subprocess.run(["git", "config", "--get", key],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                           text=True)
-        vals.append(p.stdout.strip())
+        vals.append(proc.run(["git", "config", "--get", key]).out.strip())
     if all(vals):
         return "%s <%s>" % tuple(vals)
     return "Your Name <you@example.org>"
 
 
 def _machine(v):
-    lines, qemu = [], []
-    for (side, where), path in sorted(v.runs.items()):
+    """The Machine section's lines, and the cover letter's words for where
+    the suite ran."""
+    lines, where = [], []
+    for (side, mode), path in sorted(v.runs.items()):
         if side != "after":
             continue
         m = results.load(path).get("machine") or {}
-        if where == "host":
+        if mode == "host":
             lines.append("- here: kernel %s, CPU %s, KVM %s" % (
                 m.get("kernel") or "?", m.get("cpu") or "?",
                 m.get("kvm") or "none (no usable /dev/kvm)"))
-        else:
-            qemu.append(m.get("kernel") or "?")
+            where.insert(0, "%s (%s)" % (m.get("cpu") or "?",
+                                         m.get("kernel") or "?"))
+        elif mode == "vm":
             lines.append("- %s: kernel %s, KVM %s" % (
-                WHERE[where], m.get("kernel") or "?", m.get("kvm") or "?"))
-    return lines, qemu
+                WHERE[mode], m.get("kernel") or "?", m.get("kvm") or "?"))
+            where.append("Debian kernel %s under QEMU with nested KVM (%s)"
+                         % (m.get("kernel") or "?", m.get("kvm") or "?"))
+        else:
+            lines.append("- %s: the tree's own kernel %s, KVM %s" % (
+                WHERE[mode], m.get("kernel") or "?", m.get("kvm") or "?"))
+            where.append("the tree's own kernel %s, built before and after "
+                         "the patches, under QEMU TCG" % (
+                             m.get("kernel") or "?"))
+    for side in ("before", "after"):
+        k = v.kernels.get(side)
+        if k:
+            lines.append("- %s kernel booted: %s, bzImage sha256 %s" % (
+                side, k["uts_version"] or "?", k["sha256"]))
+    return lines, where
+
+
+def decide(v):
+    """(verdict word, exit status, reasons).  FAIL: the patches make
+    something worse (a regression, a checkpatch error, an after side that
+    does not build or run).  NOT TESTED: nothing wrong was seen, but too
+    little ran to say so (a side that tested nothing, runs without a test
+    in common, checkpatch that did not run to its end, a kernel patch
+    whose after kernel is the before kernel).  PASS only without either."""
+    regressions = [r for rows in v.rows.values() for r in rows
+                   if r[0] == "regression"]
+    errors = sum(len(c.errors) for c in v.checks.values())
+    bad, gaps = [], list(v.gaps)
+    if v.side_error.get("after"):
+        bad.append("the patched tree could not be tested: %s" %
+                   v.side_error["after"])
+    if regressions:
+        bad.append("%d regression(s)" % len(regressions))
+    if errors:
+        bad.append("%d checkpatch error(s)" % errors)
+    for name, c in v.checks.items():
+        if not c.checkpatch_ran:
+            gaps.append("checkpatch.pl --strict on %s %s" % (
+                name, c.checkpatch_note))
+    if bad:
+        return "FAIL", 1, bad + gaps
+    if gaps:
+        return "NOT TESTED", 1, gaps
+    return "PASS", 0, []
 
 
 def render(v, top):
@@ -58,26 +99,19 @@ def render(v, top):
              if r[0] == "fixed"]
     other = [(w, r) for w, rows in v.rows.items() for r in rows
              if r[0] not in ("regression", "fixed")]
-    errors = sum(len(c.errors) for c in v.checks.values())
+    word, status, why = decide(v)
     after_broken = v.side_error.get("after")
-    failed = bool(regressions or errors or after_broken)
-    status = 1 if failed else 0
-    why = []
-    if after_broken:
-        why.append("the patched tree could not be tested: %s" % after_broken)
-    if regressions:
-        why.append("%d regression(s)" % len(regressions))
-    if errors:
-        why.append("%d checkpatch error(s)" % errors)
 
     out.append("# desctest validate: %d patch(es) on %s" % (
         len(v.patches), v.desc))
     out.append("")
     out.append("Verdict: %s (exit %d)%s" % (
-        "FAIL" if failed else "PASS", status,
-        ": " + "; ".join(why) if why else
+        word, status, ": " + "; ".join(why) if why else
         ": no regressions, checkpatch clean"))
     out.append("")
+    for n in v.notes:
+        out.append("Note: %s." % n)
+        out.append("")
     out.append("## Patches")
     for i, p in enumerate(v.patches, 1):
         c = v.checks[p.name]
@@ -90,6 +124,8 @@ def render(v, top):
         out.append("- touches: %s" % ", ".join(p.files))
         if not c.checkpatch_ran:
             out.append("- checkpatch.pl --strict: %s" % c.checkpatch_note)
+            for f in c.errors + c.warnings:
+                out.append("    %s: %s" % (f.level, f.text))
         elif not c.findings:
             out.append("- checkpatch.pl --strict: clean (%s)" %
                        c.checkpatch_summary)
@@ -108,16 +144,19 @@ def render(v, top):
                                             "MISSING (add one: git commit "
                                             "-s, or format-patch -s)"))
         if c.prefix_wanted:
-            ok = validate_checks.prefix_ok(c)
+            ok = vchecks.prefix_ok(c)
             out.append("- subject prefix: \"%s\" %s \"%s\" (from %s)" % (
                 c.prefix_seen or "-", "matches" if ok else
                 "differs from what the subsystem uses:", c.prefix_wanted,
                 c.prefix_source))
+        elif c.prefix_note:
+            out.append("- subject prefix: \"%s\" %s" % (
+                c.prefix_seen or "-", c.prefix_note))
         if c.fixes_given:
             out.append("- Fixes: given: %s" % "; ".join(c.fixes_given))
         if c.fixes_suggested:
-            out.append("- Fixes: suggested (git log -S on the removed "
-                       "lines):")
+            out.append("- Fixes: suggested (git blame of the removed lines "
+                       "on the base, the newest commit):")
             out.extend("    %s" % s for s in c.fixes_suggested)
         elif c.fixes_note and not c.fixes_given:
             out.append("- %s" % c.fixes_note)
@@ -162,7 +201,7 @@ def render(v, top):
 
     out.append("## Machine")
     out.append("")
-    mlines, qemu = _machine(v)
+    mlines, where = _machine(v)
     out.extend(mlines)
     out.append("- before: %s" % v.desc)
     out.append("- runs: %s/runs/ (compare any two with ./desctest compare)"
@@ -171,28 +210,21 @@ def render(v, top):
 
     out.append("## For the cover letter")
     out.append("")
-    first = v.runs.get(("before", "host")) or next(iter(v.runs.values()),
-                                                   None)
-    mach = (results.load(first).get("machine") or {}) if first else {}
-    where = ["%s (%s)" % (mach.get("cpu") or "?", mach.get("kernel") or "?")]
-    if qemu:
-        where.append("Debian kernel%s %s under QEMU with nested KVM" % (
-            "s" if len(qemu) > 1 else "", ", ".join(qemu)))
     fixed_names = sorted({tid for _, (_, tid, *_r) in fixed})
-    n_tests = sum(_counts(p)[0] for (s, _w), p in v.runs.items()
-                  if s == "after")
+    counts = [sum(_counts(p)[0] for (s, _w), p in v.runs.items()
+                  if s == side) for side in ("before", "after")]
     out.append("```")
-    out.append("Tested with desctest on %s: %d tests before and after; "
+    out.append("Tested with desctest on %s: %d tests before, %d after; "
                "fixes: %s; %s." % (
-                   " and ".join(where), n_tests,
+                   " and ".join(where) or "nothing", counts[0], counts[1],
                    ", ".join(fixed_names) if fixed_names else "none",
                    "no regressions" if not regressions else
                    "%d regression(s)" % len(regressions)))
-    if not failed:
+    if status == 0:
         out.append("")
         out.append("Tested-by: %s" % _tester())
     out.append("```")
-    if failed:
+    if status:
         out.append("")
         out.append("No Tested-by: line is offered: %s." % "; ".join(why))
     return "\n".join(out) + "\n", status

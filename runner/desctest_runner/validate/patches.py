@@ -11,12 +11,13 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .config import InputError
+from ..config import InputError
 
 _MBOX_FROM = re.compile(r"^From [0-9a-f]{40} |^From \S+ +\w{3} \w{3} ")
 _DIFF_FILE = re.compile(r"^\+\+\+ (?:b/)?(\S+)")
 _DIFF_OLD = re.compile(r"^--- (?:a/)?(\S+)")
 _GIT_DIFF = re.compile(r"^diff --git a/(\S+) b/(\S+)")
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,(\d+))? @@")
 _SUFFIXES = (".patch", ".diff", ".mbox", ".eml")
 
 
@@ -31,6 +32,8 @@ class Patch:
     message: str = ""  # the commit message (mail body before "---")
     files: list = field(default_factory=list)     # paths the diff touches
     removed: list = field(default_factory=list)   # (path, line) removed
+    # (path, line number in the file before the patch, line) removed
+    removed_at: list = field(default_factory=list)
     deleted: list = field(default_factory=list)   # files the diff deletes
 
     def tags(self, tag):
@@ -74,14 +77,35 @@ def _parse(name, path, text):
         p.author = _header(hdr, "From")
         sep = re.search(r"^---\s*$", body, re.M)
         p.message = body[:sep.start()] if sep else body
-    files, removed, deleted = [], [], []
+    files, removed, removed_at, deleted = [], [], [], []
     cur = old = None
+    old_no = old_left = new_left = 0   # inside a hunk: what is left of it
     for ln in text[diff_at.start():].splitlines():
+        if old_left or new_left:
+            # A hunk line, whatever it starts with ("--x" is a removed
+            # "-x", not a file header).
+            tag, body = ln[:1], ln[1:]
+            if tag == "-":
+                removed.append((cur, body))
+                removed_at.append((cur, old_no, body))
+                old_no, old_left = old_no + 1, old_left - 1
+            elif tag == "+":
+                new_left -= 1
+            elif tag in (" ", ""):
+                old_no, old_left, new_left = old_no + 1, old_left - 1, \
+                    new_left - 1
+            continue        # "\ No newline at end of file"
         if ln == "-- ":
             break       # the mail's signature (git's version) follows
         m = _GIT_DIFF.match(ln)
         if m:
             cur = m.group(2)
+            continue
+        m = _HUNK.match(ln)
+        if m and cur:
+            old_no = int(m.group(1))
+            old_left = int(m.group(2) if m.group(2) is not None else 1)
+            new_left = int(m.group(3) if m.group(3) is not None else 1)
             continue
         m = _DIFF_OLD.match(ln)
         if m:
@@ -96,12 +120,11 @@ def _parse(name, path, text):
             if cur not in files:
                 files.append(cur)
             continue
-        if ln.startswith("-") and not ln.startswith("---") and cur:
-            removed.append((cur, ln[1:]))
     if not files:
         raise InputError("PATCH %s: no file names in its diff ('+++ b/...' "
                          "lines); pass a unified diff" % name)
     p.files, p.removed, p.deleted = files, removed, deleted
+    p.removed_at = removed_at
     return p
 
 

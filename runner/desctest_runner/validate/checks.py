@@ -6,8 +6,9 @@ its history (git log) when the tree is a git tree."""
 import collections
 import os
 import re
-import subprocess
 from dataclasses import dataclass, field
+
+from .. import proc
 
 
 @dataclass
@@ -23,8 +24,10 @@ class Finding:
 class PatchChecks:
     findings: list = field(default_factory=list)
     checkpatch_summary: str = ""
+    # True only when checkpatch.pl ran to its end: its "total:" line seen
+    # and an exit status that agrees with its findings.
     checkpatch_ran: bool = False
-    checkpatch_note: str = ""
+    checkpatch_note: str = ""       # why it did not run, or what went wrong
     recipients: list = field(default_factory=list)
     maintainer_note: str = ""
     signed_off: list = field(default_factory=list)
@@ -34,6 +37,7 @@ class PatchChecks:
     prefix_seen: str = ""
     prefix_wanted: str = ""
     prefix_source: str = ""
+    prefix_note: str = ""       # why the prefix could not be checked
 
     @property
     def errors(self):
@@ -42,16 +46,6 @@ class PatchChecks:
     @property
     def warnings(self):
         return [f for f in self.findings if f.level != "ERROR"]
-
-
-def _run(cmd, cwd):
-    try:
-        p = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True,
-                           errors="replace", timeout=300)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return None, str(e)
-    return p, p.stdout
 
 
 _FINDING = re.compile(r"^(ERROR|WARNING|CHECK):(?:([A-Z0-9_]+):)? ?(.*)$")
@@ -80,24 +74,37 @@ def parse_checkpatch(out):
 
 
 def checkpatch(tree, patch, res):
+    """checkpatch.pl --strict of the base tree on the patch.  Its verdict
+    counts only when it ran to its end: the "total:" line printed, and
+    exit 0 with no error or exit 1 with one.  Anything else (not found,
+    perl missing, a crash, a silent non-zero exit) leaves checkpatch_ran
+    False with the reason, and the validation cannot pass."""
     script = os.path.join(tree, "scripts", "checkpatch.pl")
     if not os.path.isfile(script):
-        res.checkpatch_note = ("not run: %s has no scripts/checkpatch.pl"
+        res.checkpatch_note = ("did not run: %s has no scripts/checkpatch.pl"
                                % tree)
         return
     # --no-tree would skip the tree's own lists (spelling, const_structs);
     # the tree is given as root instead.  Colour off for the report.
     cmd = ["perl", script, "--strict", "--color=never",
            "--root=" + tree, patch.path]
-    p, out = _run(cmd, tree)
-    if p is None:
-        res.checkpatch_note = "not run: %s" % out
+    d = proc.run(cmd, cwd=tree, timeout=300)
+    if d.returncode is None:
+        res.checkpatch_note = "did not run: %s" % d.why
         return
-    res.checkpatch_ran = True
-    res.findings, res.checkpatch_summary = parse_checkpatch(p.stdout)
-    if p.returncode != 0 and not res.findings:
-        res.checkpatch_note = "checkpatch.pl exited %d: %s" % (
-            p.returncode, " ".join((p.stderr or p.stdout).split()[-30:]))
+    res.findings, res.checkpatch_summary = parse_checkpatch(d.out)
+    errors = any(f.level == "ERROR" for f in res.findings)
+    if not res.checkpatch_summary:
+        res.checkpatch_note = ("did not finish: exit %d without its "
+                               "\"total:\" line: %s" % (d.returncode,
+                                                         d.words()))
+    elif d.returncode not in (0, 1) or (d.returncode == 1) != errors:
+        res.checkpatch_note = ("exit %d does not agree with its findings "
+                               "(%s): %s" % (d.returncode,
+                                             res.checkpatch_summary,
+                                             d.words()))
+    else:
+        res.checkpatch_ran = True
 
 
 def get_maintainer(tree, patch, git_tree, res):
@@ -110,52 +117,61 @@ def get_maintainer(tree, patch, git_tree, res):
     cmd = ["perl", script, "--norolestats", "--nogit", "--nogit-fallback"]
     if git_tree:
         cmd = ["perl", script, "--norolestats"]
-    p, out = _run(cmd + [patch.path], tree)
-    if p is None or p.returncode != 0:
-        res.maintainer_note = "get_maintainer.pl failed: %s" % " ".join(
-            (out if p is None else p.stderr or p.stdout).split()[-30:])
+    d = proc.run(cmd + [patch.path], cwd=tree, timeout=300)
+    if d.returncode != 0:
+        res.maintainer_note = "get_maintainer.pl failed: %s" % d.words()
         return
-    res.recipients = [ln.strip() for ln in p.stdout.splitlines()
+    res.recipients = [ln.strip() for ln in d.out.splitlines()
                       if ln.strip()]
 
 
-def _git(tree, *args):
-    p = subprocess.run(["git", "-C", tree] + list(args),
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                       text=True, errors="replace")
-    return p.stdout if p.returncode == 0 else ""
+_git = proc.git
 
 
-def suggest_fixes(tree, patch, git_tree, fixed, res):
-    """A Fixes: tag: the commit that added the lines the patch removes
-    (git log -S), when the patch turns a failing test green."""
+def blame_origins(tree, patch):
+    """The commits that last wrote the lines the patch removes, as the
+    tree (a git tree at the patch's base) has them: git blame of each
+    removed line, at its line number."""
+    shas = set()
+    for path, line_no, text in patch.removed_at:
+        if not text.strip():
+            continue
+        out = _git(tree, "blame", "--porcelain", "-L",
+                   "%d,%d" % (line_no, line_no), "HEAD", "--", path)
+        m = re.match(r"^([0-9a-f]{40}) ", out)
+        if m and not m.group(1).startswith("0" * 40):
+            shas.add(m.group(1))
+    return shas
+
+
+def suggest_fixes(tree, patch, git_tree, own_fixed, res):
+    """A Fixes: tag for a patch whose own tests went from failing to
+    passing (own_fixed: (True, "") or (False, why not)): the newest of
+    the commits that last wrote the lines it removes (git blame on the
+    base), the one that gave the removed code its form."""
     res.fixes_given = patch.tags("Fixes")
+    fixed, why = own_fixed
     if not fixed:
-        res.fixes_note = "no Fixes: suggested: the patch fixes no test"
+        res.fixes_note = "no Fixes: suggested: %s" % why
         return
     if not git_tree:
         res.fixes_note = ("no Fixes: suggested: the tree is not a git tree "
-                          "(the commit that added the removed lines is "
-                          "unknown); look it up with git log -S")
+                          "(the commit that wrote the removed lines is "
+                          "unknown); look it up with git blame")
         return
-    seen = collections.OrderedDict()
-    for path, line in patch.removed:
-        s = line.strip()
-        if len(s) < 8:
-            continue
-        out = _git(tree, "log", "--reverse", "--format=%H", "-S", s, "--",
-                   path)
-        shas = out.split()
-        if shas:
-            seen.setdefault(shas[0], s)
-    for sha in seen:
-        tag = _git(tree, "log", "-1", "--abbrev=12",
-                   "--format=Fixes: %h (\"%s\")", sha).strip()
-        if tag:
-            res.fixes_suggested.append(tag)
-    if not res.fixes_suggested:
-        res.fixes_note = ("no Fixes: suggested: git log -S found no commit "
-                          "adding the removed lines")
+    shas = blame_origins(tree, patch)
+    if not shas:
+        res.fixes_note = ("no Fixes: suggested: the patch removes no line "
+                          "git blame can attribute (it only adds lines)")
+        return
+    newest = _git(tree, "log", "--no-walk=sorted", "--format=%H",
+                  *sorted(shas)).split()
+    if not newest:
+        return
+    tag = _git(tree, "log", "-1", "--abbrev=12",
+               "--format=Fixes: %h (\"%s\")", newest[0]).strip()
+    if tag:
+        res.fixes_suggested.append(tag)
 
 
 # Subject prefixes by path, when the tree has no history to ask.
@@ -174,6 +190,10 @@ def _prefix(subject):
 
 
 def subject_prefix(tree, patch, git_tree, res):
+    """The subject's prefix against the one the touched files' history
+    uses (git log).  Without that history the prefix is not checked: a
+    table of paths cannot know a subsystem's habits (arch/x86/kernel/
+    umip.c takes "x86/umip:"), so it is only named as the usual one."""
     res.prefix_seen = _prefix(patch.subject)
     if git_tree:
         subjects = _git(tree, "log", "-n", "200", "--no-merges",
@@ -185,15 +205,17 @@ def subject_prefix(tree, patch, git_tree, res):
             res.prefix_source = "git log of the touched files (%d of %d)" % (
                 count.most_common(1)[0][1], len(subjects))
             return
+    usual = ""
     for f in patch.files:
         for start, pre in _PATH_PREFIX:
             if f.startswith(start):
-                res.prefix_wanted = pre
-                res.prefix_source = ("the touched paths (%s); the tree has "
-                                     "no git history" % start
-                                     if not git_tree else
-                                     "the touched paths (%s)" % start)
-                return
+                usual = "; the usual one under %s is \"%s\"" % (start, pre)
+                break
+        if usual:
+            break
+    res.prefix_note = ("not checked: %s%s" % (
+        "the touched files have no history in this tree" if git_tree else
+        "the tree has no git history", usual))
 
 
 def prefix_ok(res):
@@ -202,11 +224,13 @@ def prefix_ok(res):
     return res.prefix_seen.lower().startswith(res.prefix_wanted.lower())
 
 
-def check(tree, patch, git_tree, fixed):
+def check(tree, patch, git_tree, own_fixed):
+    """Every check of one patch; own_fixed: (whether the patch's own tests
+    went from failing to passing, why not)."""
     res = PatchChecks()
     checkpatch(tree, patch, res)
     get_maintainer(tree, patch, git_tree, res)
     res.signed_off = patch.tags("Signed-off-by")
-    suggest_fixes(tree, patch, git_tree, fixed, res)
+    suggest_fixes(tree, patch, git_tree, own_fixed, res)
     subject_prefix(tree, patch, git_tree, res)
     return res

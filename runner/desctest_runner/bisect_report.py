@@ -8,10 +8,10 @@ writes its own verdict beside the results (bisect-verdict: "0", "1" or
 import os
 
 from . import results
+from .verdict import FAILING
 
 LABEL_PREFIX = "bisect:"
 VERDICTS = {0: "good", 1: "bad", 125: "skip"}
-FAILED = ("fail", "timeout", "error", "xpass")
 MAX_LISTED = 6
 
 
@@ -23,7 +23,7 @@ class Step:
         self.started = data.get("started") or ""
         self.run_id = os.path.basename(run_dir)
         self.failed = [t["id"] for t in data["tests"]
-                       if t["outcome"] in FAILED]
+                       if t["outcome"] in FAILING]
         code, why = data.get("exit_status"), ""
         try:
             with open(os.path.join(run_dir, "bisect-verdict"),

@@ -249,7 +249,10 @@ def cmd_bisect_report(a):
 def _dispatch(argv):
     a = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _sigterm)
-    signal.signal(signal.SIGHUP, _sigterm)
+    # nohup (SIGHUP ignored) is kept, as an ignored SIGINT is (a
+    # background job of a script): the caller asked not to be stopped so.
+    if signal.getsignal(signal.SIGHUP) != signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, _sigterm)
     return a.func(a)
 
 

@@ -33,6 +33,9 @@ import re
 from dataclasses import dataclass, field
 
 OUTCOMES = ("pass", "fail", "skip", "xfail", "xpass", "timeout", "error")
+# The outcomes that fail a test, a program and a run: the one list of them
+# (verdict, compare, validate, the reports and bisect-report use it).
+FAILING = ("fail", "timeout", "error", "xpass")
 
 # Nesting deeper than this is not followed: the deeper lines stay
 # diagnostics and the stream gets a fatal problem.
@@ -168,7 +171,6 @@ def _quote(text):
 TOTALS_KEYS = ("pass", "fail", "xfail", "xpass", "skip", "error")
 
 _NO_DIAG = ()
-_FAILING = ("fail", "timeout", "error", "xpass")
 
 
 def _outcome(ok, directive):
@@ -722,7 +724,7 @@ class _Stream:
         diag = _NO_DIAG
         if self.diag:
             diag = self.diag.take(budget,
-                                  _outcome(ok, directive) in _FAILING)
+                                  _outcome(ok, directive) in FAILING)
         r = Result(ok, number, desc, directive, reason, note, diag,
                    children, lineno, when)
         if budget.results > 0:
@@ -750,7 +752,7 @@ class _Stream:
             merged = _Lines()
             merged.extend(r.diagnostics)
             merged.chars = sum(len(d) for d in merged)
-            taken = late.take(self.budget, r.outcome in _FAILING)
+            taken = late.take(self.budget, r.outcome in FAILING)
             merged.extend(taken)
             merged.chars += sum(len(d) for d in taken)
             merged.trim(DIAG_KEEP, DIAG_CHARS)

@@ -13,11 +13,12 @@ import sys
 
 import pytest
 
+from .verdict import FAILING
+
 PROGRAM_ITEM = "[program]"
 BULK_ITEM = "[results]"
 # Past this many results a program's results are one pytest item.
 BULK_ITEMS = 1000
-FAILING = ("fail", "timeout", "error", "xpass")
 PLUGIN_KEY = pytest.StashKey()
 
 

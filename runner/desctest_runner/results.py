@@ -15,6 +15,7 @@ import time
 from xml.sax.saxutils import escape, quoteattr
 
 from . import ktap
+from .verdict import FAILING
 from .config import InputError, relative_name
 
 FORMAT = 1
@@ -267,7 +268,7 @@ def junit_chunks(data):
             o = t["outcome"]
             msg = _attr(t.get("reason") or o)
             text = _text_node("\n".join(t.get("details") or ()))
-            if o in ("fail", "timeout", "xpass", "error"):
+            if o in FAILING:
                 tag = "error" if o == "error" else "failure"
                 yield '%s>\n      <%s message=%s type="%s">%s</%s>\n' \
                     '    </testcase>\n' % (head, tag, msg, o, text, tag)
@@ -306,14 +307,13 @@ def summary_md(data):
     out += ["", "| " + " | ".join(ktap.OUTCOMES) + " |",
             "|" + "---|" * len(ktap.OUTCOMES),
             "| " + " | ".join(str(c[o]) for o in ktap.OUTCOMES) + " |", ""]
-    failing = ("fail", "timeout", "error", "xpass")
-    bad = list(itertools.islice(select(data["tests"], failing), SUMMARY_MAX))
+    bad = list(itertools.islice(select(data["tests"], FAILING), SUMMARY_MAX))
     if bad:
         out += ["## Failures", ""]
         for t in bad:
             out.append("- **%s** `%s`: %s" % (t["outcome"], t["id"],
                                               t.get("reason") or ""))
-        more = sum(c[o] for o in failing) - len(bad)
+        more = sum(c[o] for o in FAILING) - len(bad)
         if more > 0:
             out.append("- ... and %d more in results.json" % more)
         out.append("")

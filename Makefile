@@ -9,6 +9,7 @@
 #   make install       a kselftest tree under INSTALL_PATH (run_kselftest.sh)
 #   make deps          install the Debian packages the suite needs (root)
 #   make clean         remove the build output (not results/)
+#   make help          every target, one line each
 #
 # Variables:
 #   KSRC=/path/linux   kernel tree to test; default: Debian's
@@ -49,11 +50,14 @@ endif
 #   BENCH_CMDS   shell commands that make bench runs, each ending in ';'
 #   CHECK_TARGETS  further targets make check runs, in order
 #   INSTALL_DATA   data files (paths under OUTPUT) make install copies
+#   INSTALL_PROGS  executables that are not tests themselves (paths under
+#                  OUTPUT; a test program runs them), installed 0755
 TEST_PROGS :=
 UNIT_TESTS :=
 BENCH_CMDS :=
 CHECK_TARGETS :=
 INSTALL_DATA :=
+INSTALL_PROGS :=
 
 include lib/mk/toolchain.mk
 include lib/mk/ksrc.mk
@@ -72,15 +76,19 @@ DEPS_PKGS += g++ make patch xz-utils libgtest-dev python3-pytest \
 
 TEST_BINS := $(addprefix $(OUTPUT)/,$(subst :,/,$(TEST_PROGS)))
 
-.PHONY: all deps run_tests check unit_tests bench install clean
+.PHONY: all deps run_tests check unit_tests bench install clean help
 
-all: $(OUTPUT)/kselftest-list.txt $(UNIT_TESTS)
+#> all              build every program, unit test and helper (the default)
+all: $(OUTPUT)/kselftest-list.txt $(UNIT_TESTS) \
+	$(addprefix $(OUTPUT)/,$(INSTALL_PROGS))
 
+#> deps             install the Debian packages the suite needs (as root)
 deps:
 	$(Q)lib/mk/deps.sh $(sort $(DEPS_PKGS))
 
 # The main job: every program through the runner, results under results/.
 # RUN_ARGS passes options to the runner (e.g. RUN_ARGS="-j 2 --bisect").
+#> run_tests        set up, build and run every program; results in results/
 run_tests: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)PYTHONPATH=$(TOP)/runner $(PYTHON) -m desctest_runner run \
@@ -88,6 +96,7 @@ run_tests: deps
 		--results $(RESULTS) --ksrc $(KSRC) $(RUN_ARGS)
 
 # Everything that must pass before a change lands.
+#> check            everything that must pass before a change lands (.ci/run)
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory unit_tests
@@ -102,6 +111,7 @@ $(OUTPUT)/kselftest-list.txt: $(TEST_BINS) FORCE
 	$(Q)mkdir -p $(@D)
 	$(Q)printf '%s\n' $(TEST_PROGS) > $@.tmp && mv -f $@.tmp $@
 
+#> unit_tests       the GoogleTest unit tests
 unit_tests: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do echo "# unit: $$t"; $$t --gtest_brief=1; done
 
@@ -110,12 +120,15 @@ unit_tests: $(UNIT_TESTS)
 # them, runs it unchanged; desctest_runner reads it as an OUTPUT too
 # (--output INSTALL_PATH --settings INSTALL_PATH/settings).
 KSFT_DIR := $(KSRC)/tools/testing/selftests
+#> install          a kselftest tree under INSTALL_PATH (run_kselftest.sh runs it)
 install: all $(KSRC_STAMP)
 	$(Q)mkdir -p $(INSTALL_PATH)
 	$(Q)cd $(OUTPUT) && for p in $(TEST_PROGS); do f=$${p/://}; \
 		install -D -m 0755 $$f $(INSTALL_PATH)/$$f; done
 	$(Q)cd $(OUTPUT) && for f in $(INSTALL_DATA); do \
 		install -D -m 0644 $$f $(INSTALL_PATH)/$$f; done
+	$(Q)cd $(OUTPUT) && for f in $(INSTALL_PROGS); do \
+		install -D -m 0755 $$f $(INSTALL_PATH)/$$f; done
 	$(Q)install -m 0644 $(OUTPUT)/kselftest-list.txt configs/settings $(INSTALL_PATH)/
 	$(Q)lib/mk/collection-settings.sh configs/settings $(INSTALL_PATH) $(TEST_PROGS)
 	$(Q)install -m 0755 $(KSFT_DIR)/run_kselftest.sh $(INSTALL_PATH)/
@@ -123,10 +136,24 @@ install: all $(KSRC_STAMP)
 		cp -f $(KSFT_DIR)/kselftest/* $(INSTALL_PATH)/kselftest/
 	@echo "desctest: installed under $(INSTALL_PATH) (run ./run_kselftest.sh there)"
 
+#> bench            print the speed and memory figures
 bench: deps all
 	$(Q)set -e; $(BENCH_CMDS) :
 
+#> clean            remove the build output of this KVER/KSRC (not results/)
 clean:
 	rm -rf $(OUTPUT)
+
+# Every target, one line each: the "#> target  text" lines beside the
+# rules, in every makefile of the tree.
+HELP_FILES := Makefile $(sort $(wildcard lib/*/*.mk) $(wildcard tests/*/build.mk) \
+	$(wildcard runner/build.mk))
+#> help             this list
+help:
+	@echo "desctest targets (make TARGET [VARIABLE=value ...]):"
+	@sed -n 's/^#> /  /p' $(HELP_FILES)
+	@echo
+	@echo "Variables: KSRC=tree KVER=6.12|6.1 OUTPUT=dir INSTALL_PATH=dir RESULTS=dir V=1;"
+	@echo "see README.md and the comments at the top of each makefile."
 
 FORCE:

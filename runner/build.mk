@@ -15,6 +15,7 @@ $(RUNNER_FIXTURES)/%: $(TOP)/tests/runner/fixtures/progs/%.c
 	$(Q)$(CC) $(CFLAGS_BASE) $(DEPFLAGS) -o $@ $<
 
 .PHONY: runner_selftest
+#> runner_selftest  the runner's own pytest tests (make check)
 runner_selftest: $(RUNNER_FIXTURE_BINS)
 	$(Q)DESCTEST_RUNNER_FIXTURES=$(RUNNER_FIXTURES) PYTHONDONTWRITEBYTECODE=1 \
 		$(PYTHON) -m pytest -q -p no:cacheprovider $(TOP)/tests/runner

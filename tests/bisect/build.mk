@@ -14,10 +14,12 @@ DEPS_PKGS += git flex bison bc libelf-dev libssl-dev ccache
 
 .PHONY: bisect_tree bisect_kernel
 CHECK_TARGETS += bisect_tree bisect_kernel
+#> bisect_tree      git bisect run end to end, tree mode (make check)
 bisect_tree: deps
 	$(Q)mkdir -p $(BISECT_E2E)
 	$(Q)$(TOP)/tests/bisect/tree-e2e.sh $(TOP) $(BISECT_E2E)
 
+#> bisect_kernel    git bisect run end to end, kernel mode (make check)
 bisect_kernel: deps
 	$(Q)mkdir -p $(BISECT_E2E)
 	$(Q)$(TOP)/tests/bisect/kernel-e2e.sh $(TOP) $(BISECT_E2E)

@@ -42,6 +42,7 @@ export BOCHS_TIMEOUT BOCHS_APPEND BOCHS_CPUS
 DEPS_PKGS += bochs bochsbios vgabios syslinux syslinux-common mtools dosfstools
 
 .PHONY: bochs_tests
+#> bochs_tests      Debian 6.12 cloud kernel under Bochs (VMX), KVM programs inside
 bochs_tests: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)rel=$$($(TOP)/tests/vm/fetch-kernel.sh $(BOCHS_SERIES) $(BOCHS_CACHE)/kernels) || exit 1; \

@@ -21,6 +21,10 @@ HOST_M32 := $(shell printf 'int main(void){return 0;}\n' | \
 	$(CC) -m32 -static -x c - -o /dev/null 2>/dev/null && echo y)
 ifeq ($(HOST_M32),y)
 TEST_PROGS += host:umip_32
+# host/umip_32 is tests/host/exec32.c: it runs the 32-bit build,
+# host/umip_32.i386, or, on a kernel without IA-32 emulation, reports a
+# kselftest SKIP (exit 4) instead of the shell's "Exec format error".
+INSTALL_PROGS += host/umip_32.i386
 endif
 DEPS_PKGS += gcc-multilib
 # Data files to install beside the programs (path under OUTPUT); umip
@@ -33,10 +37,15 @@ $(OUTPUT)/host/%: $(HOST_SRC)/%.c $(HOST_HDRS) $(KSRC_STAMP)
 
 # umip embeds the table (.incbin) and also finds a copy beside itself.
 $(OUTPUT)/host/umip: $(UMIP_TABLE) $(OUTPUT)/host/umip-expect.tsv
-$(OUTPUT)/host/umip_32: $(HOST_SRC)/umip.c $(HOST_HDRS) $(KSRC_STAMP) \
+$(OUTPUT)/host/umip_32.i386: $(HOST_SRC)/umip.c $(HOST_HDRS) $(KSRC_STAMP) \
 		$(UMIP_TABLE) $(OUTPUT)/host/umip-expect.tsv
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -m32 -static $(HOST_CFLAGS) $(DEPFLAGS) $< -o $@
+
+# The stand-in, static as the program it runs.
+$(OUTPUT)/host/umip_32: $(HOST_SRC)/exec32.c $(OUTPUT)/host/umip_32.i386
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -static $(CFLAGS_BASE) $(DEPFLAGS) $< -o $@
 
 $(OUTPUT)/host/umip-expect.tsv: $(UMIP_TABLE)
 	$(Q)mkdir -p $(@D)

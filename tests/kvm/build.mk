@@ -30,6 +30,7 @@ endif
 KVM_COLLECTIONS := kvm kvm_oracle
 KVM_PROG_PATHS = $(subst :,/,$(filter $(addsuffix :%,$(KVM_COLLECTIONS)),$(TEST_PROGS)))
 .PHONY: kvm_programs kvm_build_6.1
+#> kvm_programs     build just the KVM programs
 kvm_programs: FORCE
 	$(Q)$(MAKE) --no-print-directory $(addprefix $(OUTPUT)/,$(KVM_PROG_PATHS))
 
@@ -40,6 +41,7 @@ kvm_programs: FORCE
 # on kvm_pvm, ist and the oracle kinds it cannot run).
 KVM_61_OUTPUT ?= $(BUILD_ROOT)/out-kvm-6.1
 CHECK_TARGETS += kvm_build_6.1
+#> kvm_build_6.1    the KVM programs built and run on Debian 6.1's framework
 kvm_build_6.1:
 ifeq ($(KSRC_DEFAULT),1)
 	$(Q)$(MAKE) --no-print-directory KVER=6.1 OUTPUT=$(KVM_61_OUTPUT) kvm_programs

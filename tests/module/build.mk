@@ -46,6 +46,7 @@ endef
 	$(call dtm_gtest_link,$<,$@)
 
 .PHONY: module_object_test
+#> module_object_test  the module's decoder object under GoogleTest (MODULE_OBJ=)
 module_object_test: $(if $(MODULE_OBJ),$(dir $(MODULE_OBJ))tss_decode_gtest)
 	$(if $(MODULE_OBJ),,$(error MODULE_OBJ= must name a tss_decode.o built by kbuild (tests/module/build-ko.sh)))
 	$(Q)echo "# unit: $< (object built for $$(strings $(dir $<)desctest_tss.ko 2>/dev/null | sed -n 's/^vermagic=\([^ ]*\).*/\1/p'))"
@@ -62,6 +63,7 @@ $(OUTPUT)/module/kbuild/tss_decode.o: $(MODULE_KO) ;
 # make install puts the module beside its loader, where the loader looks.
 .PHONY: install_module
 install: install_module
+#> install_module   the desctest_tss module into INSTALL_PATH (part of install)
 install_module: $(MODULE_KO)
 	$(Q)install -D -m 0644 $< $(INSTALL_PATH)/module/desctest_tss.ko
 UNIT_TESTS += $(OUTPUT)/module/tss_decode_gtest

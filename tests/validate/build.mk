@@ -18,6 +18,7 @@
 .PHONY: validate validate_list validate_check
 DEPS_PKGS += git perl rsync patch
 
+#> validate         the suite before and after PATCH= or COMMITS=, and a report
 validate: deps
 	$(Q)$(TOP)/desctest validate \
 		$(foreach p,$(PATCH),--patch $(abspath $(p))) \
@@ -27,6 +28,7 @@ validate: deps
 		$(foreach g,$(VALIDATE_PROGRAMS),--programs '$(g)') \
 		--results $(RESULTS) $(VALIDATE_ARGS)
 
+#> validate_list    the suite's programs, collection:test, one a line
 validate_list:
 	@printf '%s\n' $(TEST_PROGS)
 
@@ -35,6 +37,7 @@ validate_list:
 # patch reader and checkpatch parser.  They need the default tree (for the
 # regression case) and Debian's 6.12 kernel (fetched as make vm_tests does).
 CHECK_TARGETS += validate_check
+#> validate_check   end-to-end tests of validate (make check)
 validate_check: $(KSRC_STAMP)
 	$(Q)DESCTEST_TOP=$(TOP) DESCTEST_PATCHED_TREE=$(if $(KSRC_DEFAULT),$(KSRC)) \
 		PYTHONDONTWRITEBYTECODE=1 \

@@ -39,6 +39,7 @@ VM_KDIR := $(if $(filter command line,$(origin KDIR)),$(abspath $(KDIR)),$(first
 	$(foreach d,$(abspath $(dir $(VM_KERNEL))/../../..) \
 		$(wildcard $(abspath $(MODULES))/lib/modules/*/build),\
 		$(if $(wildcard $(d)/Module.symvers),$(d)))))
+#> vm_tests         Debian kernels booted under QEMU with the suite inside
 vm_tests: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(VM_DIR)/vm-run.sh --kernel $(VM_KERNEL) --output $(OUTPUT) \

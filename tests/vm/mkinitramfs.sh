@@ -8,7 +8,8 @@
 #   /bin/busybox and /init (tests/vm/init.sh)
 #   /desctest/<collection>/<test> for every collection:test in
 #     OUTPUT/kselftest-list.txt, with the shared libraries ldd names copied
-#     to the same paths
+#     to the same paths (and <test>.i386 beside it where the build has
+#     one: the 32-bit program a stand-in such as host/umip_32 runs)
 #   /desctest/vm-list.txt: "collection:test timeout" lines, the timeouts
 #     from SETTINGS scaled by VM_TIMEOUT_SCALE (TCG runs slower)
 #     (programs matching a glob in VM_EXCLUDE, or, when VM_ONLY is set,
@@ -111,6 +112,10 @@ while read -r prog; do
 	path=${prog%%:*}/${prog#*:}
 	install -D -m 0755 "$output/$path" "$root/desctest/$path"
 	copy_libs "$output/$path"
+	# A 32-bit program's 64-bit stand-in runs PROGRAM.i386 beside it.
+	if [ -f "$output/$path.i386" ]; then
+		install -D -m 0755 "$output/$path.i386" "$root/desctest/$path.i386"
+	fi
 	echo "$prog $(timeout_of "$path")$(args_of "$prog")" >>"$root/desctest/vm-list.txt"
 done <"$list"
 if [ -n "$ko" ]; then

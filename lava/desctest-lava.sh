@@ -24,9 +24,12 @@
 #                  made "_"; the second of a name within a collection is
 #                  NAME_2, and so on
 # Results: ok is pass, not ok fail, "# SKIP" skip, "# XFAIL" pass, "# TODO"
-# skip.  A SKIP's reason and a failure's exit status are printed on the
-# line "desctest-lava: NAME RESULT: REASON" just before the case is
-# reported (LAVA's measurement is a number, so the reason is not one).
+# skip.  A program's results are reported after its DESCTEST-END line, in
+# its order, then the program's own.  A SKIP's reason (a program's: its
+# "1..0 # SKIP ..." plan) and a failure's are printed on the line
+# "desctest-lava: NAME RESULT: REASON" just before the case is reported,
+# so LAVA's log shows it by the case (LAVA's measurement is a number: the
+# dispatcher refuses a text one).
 # Exit 0 when every selected program ran (whatever its result), 2 on bad
 # options or a KSELFTEST_PATH that is not an unpacked tree.
 set -u
@@ -102,6 +105,10 @@ function report(name, res, why) {
 	fflush()
 	if (tool != "") system(tool " " name " --result " res)
 }
+# A program'"'"'s results are reported after its DESCTEST-END: its framed
+# output stays its own.
+function later(name, res, why) { npend++; pn[npend] = name; pr[npend] = res; pw[npend] = why }
+function flush(    k) { for (k = 1; k <= npend; k++) report(pn[k], pr[k], pw[k]); npend = 0 }
 # A KTAP result line: sets R_OK, R_DESC, R_DIR (directive word), R_WHY.
 function result(l,    rest, p) {
 	sub(/^[ \t]*/, "", l)
@@ -127,7 +134,7 @@ function lava(ok, dir) {
 }
 /^# selftests: [^ ]+: [^ ]+$/ && prog == "" {
 	c = $3; sub(/:$/, "", c); prog = c ":" $4; base = clean(c "_" $4)
-	print "DESCTEST-BEGIN " prog; next
+	print "DESCTEST-BEGIN " prog; plan = ""; next
 }
 /^(not )?ok [0-9]+ selftests: / && prog != "" {
 	result($0)
@@ -136,7 +143,8 @@ function lava(ok, dir) {
 	else if (R_DIR == "TIMEOUT") rc = 124
 	else if (R_DIR ~ /^EXIT=/) { rc = R_DIR; sub(/^EXIT=/, "", rc) }
 	print "DESCTEST-END " prog " rc=" rc
-	why = R_DIR == "SKIP" ? "exit 4 (KSFT_SKIP)" : R_OK ? "" : R_DIR == "TIMEOUT" ? "timeout " R_WHY : "exit " rc
+	flush()
+	why = R_DIR == "SKIP" ? (plan != "" ? plan : "exit 4 (KSFT_SKIP)") : R_OK ? "" : R_DIR == "TIMEOUT" ? "timeout " R_WHY : "exit " rc
 	report(uniq(base), lava(R_OK, R_DIR), why)
 	prog = ""; next
 }
@@ -144,10 +152,11 @@ prog != "" {
 	l = $0
 	if (l == "#") l = ""; else sub(/^# /, "", l)
 	print l
+	if (l ~ /^1\.\.0 # SKIP/) { plan = l; sub(/^1\.\.0 # /, "", plan) }
 	if (result(l)) {
 		res = lava(R_OK, R_DIR)
 		why = (res == "skip" || res == "fail") ? (R_DIR != "" ? R_DIR " " R_WHY : "not ok") : ""
-		report(uniq(base "_" clean(R_DESC)), res, why)
+		later(uniq(base "_" clean(R_DESC)), res, why)
 	}
 	next
 }

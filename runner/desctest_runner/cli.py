@@ -3,6 +3,7 @@
 
   run            run the programs in OUTPUT/kselftest-list.txt
   import-console file a VM's framed console log like a local run
+  import-lava    file LAVA job logs (lava/desctest.yaml's runs) as one run
   compare        regressions and other changes between two runs
   bisect-report  the steps of a bisect-run.sh bisect as one table
   validate       a patch before it is sent: the suite before and after
@@ -15,7 +16,7 @@ import sys
 import time
 
 from . import bisect_report, compare, machine, plugin, report, results, session, verdict
-from . import validate
+from . import lava, validate
 from .config import InputError, read_list
 
 EXIT_USAGE = 2
@@ -68,6 +69,23 @@ def add_import_console(sub):
     c.set_defaults(func=cmd_import)
 
 
+def add_import_lava(sub):
+    c = sub.add_parser("import-lava", help="file LAVA job logs as one run",
+                       description="File the logs of LAVA jobs that ran "
+                       "lava/desctest.yaml (lava-run's stderr or a LAVA "
+                       "server's job log; several shards make one run) "
+                       "like a local run.")
+    c.add_argument("--results", required=True, help="results root")
+    c.add_argument("--label", default="lava", help="name for this run "
+                   "(default lava)")
+    c.add_argument("--ksrc", default="", help="kernel tree tested")
+    c.add_argument("--bisect", action="store_true",
+                   help="exit 0 good, 1 bad, 125 untestable (git bisect run)")
+    c.add_argument("logs", nargs="+", metavar="LOG.yaml",
+                   help="a LAVA job log")
+    c.set_defaults(func=cmd_import_lava)
+
+
 def add_compare(sub):
     m = sub.add_parser("compare", help="compare two runs",
                        description="What changed from run A to run B; "
@@ -94,7 +112,7 @@ def add_validate(sub):
 # One function per subcommand adds its parser: a new command is one more
 # module and one more line here.
 SUBCOMMANDS = [add_run, add_import_console, add_compare, add_bisect_report,
-               add_validate]
+               add_validate, add_import_lava]
 
 
 def _parser():
@@ -228,6 +246,29 @@ def cmd_import(a):
     meta = _meta(run_id, a.label, sys.argv, mach)
     reporter = report.Reporter()
     source = session.ConsoleSource(a.console, run_dir, meta, reporter)
+    return _execute(source, run_dir, a.results, run_id, a.bisect, reporter)
+
+
+def cmd_import_lava(a):
+    for path in a.logs:
+        if not os.path.isfile(path):
+            print("desctest: LAVA log %s not found; pass lava-run's log (its "
+                  "stderr) or the job's log from the LAVA server" % path,
+                  file=sys.stderr)
+            return EXIT_UNTESTED if a.bisect else EXIT_USAGE
+    # Every log is read before anything is written: a bad one files
+    # nothing.
+    text, info = lava.merge(a.logs)
+    run_id, run_dir = results.new_run_dir(a.results)
+    console = lava.prepare(a.logs, text, run_dir)
+    mach = {"kernel": None, "cpu": None, "kvm": None,
+            "ksrc": os.path.abspath(a.ksrc) if a.ksrc else None,
+            "ksrc_version": machine.ksrc_version(a.ksrc or None),
+            "console": console}
+    meta = _meta(run_id, a.label, sys.argv, mach)
+    meta["lava"] = info
+    reporter = report.Reporter()
+    source = session.ConsoleSource(console, run_dir, meta, reporter)
     return _execute(source, run_dir, a.results, run_id, a.bisect, reporter)
 
 

@@ -4,6 +4,7 @@
   run            run the programs in OUTPUT/kselftest-list.txt
   import-console file a VM's framed console log like a local run
   import-lava    file LAVA job logs (lava/desctest.yaml's runs) as one run
+  lava-job       a LAVA job (QEMU x86_64 or a lab board) that runs desctest
   compare        regressions and other changes between two runs
   bisect-report  the steps of a bisect-run.sh bisect as one table
   validate       a patch before it is sent: the suite before and after
@@ -86,6 +87,11 @@ def add_import_lava(sub):
     c.set_defaults(func=cmd_import_lava)
 
 
+def add_lava_job(sub):
+    lava.add_job_parser(sub).set_defaults(
+        func=lambda a: lava.cmd_job(a, sys.stdout))
+
+
 def add_compare(sub):
     m = sub.add_parser("compare", help="compare two runs",
                        description="What changed from run A to run B; "
@@ -112,7 +118,7 @@ def add_validate(sub):
 # One function per subcommand adds its parser: a new command is one more
 # module and one more line here.
 SUBCOMMANDS = [add_run, add_import_console, add_compare, add_bisect_report,
-               add_validate, add_import_lava]
+               add_validate, add_import_lava, add_lava_job]
 
 
 def _parser():

@@ -260,3 +260,117 @@ def prepare(paths, text, run_dir):
     console = os.path.join(run_dir, "lava-console.log")
     results.write_atomic(console, text)
     return console
+
+
+# lava-job: a job from a template of lava/jobs (str.format fields, each
+# value a JSON string, which YAML reads as a double-quoted scalar).
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+LAVA_DIR = os.path.join(TOP, "lava")
+DEFAULT_TEMPLATE = os.path.join(LAVA_DIR, "jobs", "qemu-x86_64.yaml.in")
+DEFINITION = os.path.join(LAVA_DIR, "desctest.yaml")
+_URL = re.compile(r"(https?|file|ftp)://\S+")
+
+
+def _url(what, value):
+    """A URL as given, or a local file as a file:// URL (it must exist)."""
+    if _URL.fullmatch(value):
+        return value
+    if not os.path.isfile(value):
+        raise InputError("--%s %s: no such file; give a file here or an "
+                         "http(s):// URL the LAVA worker can fetch"
+                         % (what, value))
+    return "file://" + os.path.abspath(value)
+
+
+def render_job(template, kernel, ramdisk, tarball, collections="",
+               skiplist="", shard_number=1, shard_index=1, job_name=None,
+               test_minutes=30):
+    """The job's YAML text; InputError on bad options."""
+    import json
+    if shard_number < 1 or not 1 <= shard_index <= shard_number:
+        raise InputError("--shard-index %d of --shard-number %d: want 1 to "
+                         "the number of shards" % (shard_index, shard_number))
+    if test_minutes < 1:
+        raise InputError("--test-minutes %d: want 1 or more" % test_minutes)
+    try:
+        with open(template, encoding="utf-8") as f:
+            text = f.read()
+        with open(DEFINITION, encoding="utf-8") as f:
+            definition = f.read()
+    except OSError as e:
+        raise InputError("%s: %s" % (e.filename, e.strerror)) from None
+    q = json.dumps
+    name = job_name or "desctest %s%s" % (
+        os.path.basename(kernel),
+        " shard %d/%d" % (shard_index, shard_number) if shard_number > 1
+        else "")
+    fields = {
+        "job_name": q(name), "kernel_url": q(_url("kernel", kernel)),
+        "ramdisk_url": q(_url("ramdisk", ramdisk)),
+        "tarball_url": q(_url("tarball", tarball)),
+        "test_minutes": str(test_minutes),
+    }
+    params = {"KSELFTEST_PATH": "/opt/desctest", "TESTPROG_URL": "",
+              "COLLECTIONS": " ".join(collections.split()),
+              "SKIPLIST": " ".join(skiplist.split()),
+              "SHARD_NUMBER": str(shard_number),
+              "SHARD_INDEX": str(shard_index)}
+    for key, value in params.items():
+        definition, n = re.subn(r"(?m)^  %s: .*$" % key,
+                                "  %s: %s" % (key, q(value)), definition)
+        if n != 1:
+            raise InputError("%s: no one line '  %s: ...' under params"
+                             % (DEFINITION, key))
+    fields["definition"] = "".join("        " + l if l.strip() else "\n"
+                                   for l in definition.splitlines(True))
+    try:
+        return text.format(**fields)
+    except (KeyError, IndexError, ValueError) as e:
+        raise InputError("template %s: bad field %s; the fields are %s"
+                         % (template, e, ", ".join(sorted(fields)))) from None
+
+
+def add_job_parser(sub):
+    j = sub.add_parser("lava-job", help="a LAVA job that runs desctest",
+                       description="Render a LAVA job (default: QEMU "
+                       "x86_64, lava/jobs/qemu-x86_64.yaml.in) that runs "
+                       "lava/desctest.yaml on KERNEL with desctest.tar.xz "
+                       "laid over RAMDISK. Local files become file:// URLs.")
+    j.add_argument("--kernel", required=True, help="bzImage: a file or URL")
+    j.add_argument("--ramdisk", required=True,
+                   help="cpio.newc.gz from make lava_ramdisk: a file or URL")
+    j.add_argument("--tarball", required=True,
+                   help="desctest.tar.xz from make gen_tar: a file or URL")
+    j.add_argument("--collections", default="",
+                   help="collections to run, space-separated (default all)")
+    j.add_argument("--skiplist", default="",
+                   help="collection:test globs not to run, space-separated")
+    j.add_argument("--shard-number", type=int, default=1,
+                   help="shards the list is split into (default 1)")
+    j.add_argument("--shard-index", type=int, default=1,
+                   help="this job's shard, 1 to --shard-number (default 1)")
+    j.add_argument("--test-minutes", type=int, default=30,
+                   help="the test action's timeout (default 30)")
+    j.add_argument("--job-name", default=None, help="the job's name")
+    j.add_argument("--template", default=DEFAULT_TEMPLATE,
+                   help="job template (default %s; lava/jobs/x86-board."
+                   "yaml.in is a real board's)" % os.path.relpath(
+                       DEFAULT_TEMPLATE, TOP))
+    j.add_argument("-o", "--out", default="-",
+                   help="file to write (default: standard output)")
+    return j
+
+
+def cmd_job(a, stdout):
+    text = render_job(a.template, a.kernel, a.ramdisk, a.tarball,
+                      a.collections, a.skiplist, a.shard_number,
+                      a.shard_index, a.job_name, a.test_minutes)
+    if a.out == "-":
+        stdout.write(text)
+    else:
+        try:
+            results.write_atomic(a.out, text)
+        except OSError as e:
+            raise InputError("-o %s: %s" % (a.out, e.strerror)) from None
+    return 0

@@ -16,7 +16,7 @@ tree=${2:?usage: mkramdisk.sh OUT.cpio.gz TREE}
 bb=$(command -v busybox) || { echo "mkramdisk.sh: no busybox: apt-get install busybox-static" >&2; exit 2; }
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,opt,root,etc}
+mkdir -p "$root"/{bin,proc,sys,dev,tmp,opt,root,etc}
 cp "$bb" "$root/bin/busybox"
 { find "$tree" -type f -perm -u+x -print0 | xargs -0 ldd 2>/dev/null || true; } |
 	awk '/\(0x/ { for (i = 1; i <= NF; i++) if ($i ~ /^\//) print $i }' | sort -u |
@@ -25,8 +25,8 @@ cp "$bb" "$root/bin/busybox"
 	done
 cat >"$root/init" <<'INIT'
 #!/bin/busybox sh
-/bin/busybox --install -s
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root PS1='desctest-ramdisk# '
+/bin/busybox --install -s /bin
+export PATH=/bin HOME=/root PS1='desctest-ramdisk# '
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev

@@ -310,6 +310,8 @@ def render_job(template, kernel, ramdisk, tarball, collections="",
         "ramdisk_url": q(_url("ramdisk", ramdisk)),
         "tarball_url": q(_url("tarball", tarball)),
         "test_minutes": str(test_minutes),
+        # The deploy and boot take 5 or 10 minutes each at most.
+        "job_minutes": str(test_minutes + 30),
     }
     params = {"KSELFTEST_PATH": "/opt/desctest", "TESTPROG_URL": "",
               "COLLECTIONS": " ".join(collections.split()),

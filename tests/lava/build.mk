@@ -5,16 +5,23 @@
 #   make gen_tar       $(OUTPUT)/desctest.tar.xz: the make install tree
 #                      (run_kselftest.sh, kselftest-list.txt, settings,
 #                      the programs and their data) plus desctest-lava.sh
-#   make lava_check    lava/desctest.yaml's steps in Debian's 6.12 kernel
-#                      under QEMU with a recording lava-test-case, and
+#   make lava_ramdisk  $(OUTPUT)/lava-ramdisk.cpio.gz, the QEMU job's
+#                      busybox ramdisk (lava/mkramdisk.sh)
+#   make lava_check    every job ./desctest lava-job renders against LAVA's
+#                      schema; lava/desctest.yaml's steps in Debian's 6.12
+#                      kernel under QEMU with a recording lava-test-case;
 #                      import-lava on recorded logs (part of make check)
+#   make lava_tests    lava-run of the QEMU job, where lava-dispatcher is
+#                      installed (not part of make check)
 
 GEN_TAR ?= $(OUTPUT)/desctest.tar.xz
 GEN_TAR_DIR := $(OUTPUT)/gen_tar
+LAVA_RAMDISK ?= $(OUTPUT)/lava-ramdisk.cpio.gz
 LAVA_WORK ?= $(OUTPUT)/lava-check
-DEPS_PKGS += qemu-system-x86 busybox-static cpio xz-utils python3-yaml
+DEPS_PKGS += qemu-system-x86 busybox-static cpio xz-utils gzip python3-yaml lava-common
+LAVA_KERNEL = $(BUILD_ROOT)/vm/kernels/$(1)/root/boot/vmlinuz-$(1)
 
-.PHONY: gen_tar lava_check
+.PHONY: gen_tar lava_ramdisk lava_check lava_tests
 
 #> gen_tar          the installed tree packed as OUTPUT/desctest.tar.xz (a LAVA or lab tarball)
 gen_tar: all $(KSRC_STAMP)
@@ -25,10 +32,22 @@ gen_tar: all $(KSRC_STAMP)
 		mv -f $(GEN_TAR).tmp $(GEN_TAR)
 	@echo "desctest: $(GEN_TAR) ($$(tar -tJf $(GEN_TAR) | grep -vc '/$$') files)"
 
+#> lava_ramdisk     OUTPUT/lava-ramdisk.cpio.gz, the busybox ramdisk of the QEMU LAVA job
+lava_ramdisk: gen_tar
+	$(Q)$(TOP)/lava/mkramdisk.sh $(LAVA_RAMDISK) $(GEN_TAR_DIR)
+	@echo "desctest: $(LAVA_RAMDISK)"
+
 CHECK_TARGETS += lava_check
-#> lava_check       the LAVA test definition in a QEMU guest, and import-lava on recorded logs
-lava_check: deps gen_tar
+#> lava_check       LAVA jobs against LAVA's schema, the definition in a QEMU guest, import-lava
+lava_check: deps lava_ramdisk
 	$(Q)rel=$$($(TOP)/tests/vm/fetch-kernel.sh 6.12 $(BUILD_ROOT)/vm/kernels) || exit 1; \
-	$(TOP)/tests/lava/guest-steps.sh $(TOP) $(LAVA_WORK) $(GEN_TAR) \
-		$(BUILD_ROOT)/vm/kernels/$$rel/root/boot/vmlinuz-$$rel
+	kernel=$(call LAVA_KERNEL,$$rel); \
+	$(PYTHON) $(TOP)/tests/lava/validate-jobs.py $(TOP) $$kernel $(LAVA_RAMDISK) $(GEN_TAR) && \
+	$(TOP)/tests/lava/guest-steps.sh $(TOP) $(LAVA_WORK) $(GEN_TAR) $$kernel
 	$(Q)cd $(TOP)/tests/lava && $(PYTHON) -m pytest -q -p no:cacheprovider test_import_lava.py
+
+#> lava_tests       a real lava-run of the QEMU job (needs lava-dispatcher)
+lava_tests: deps lava_ramdisk
+	$(Q)rel=$$($(TOP)/tests/vm/fetch-kernel.sh 6.12 $(BUILD_ROOT)/vm/kernels) || exit 1; \
+	$(TOP)/tests/lava/lava-run.sh $(TOP) $(OUTPUT)/lava-run $(call LAVA_KERNEL,$$rel) \
+		$(LAVA_RAMDISK) $(GEN_TAR)

@@ -166,3 +166,20 @@ def test_record_parser(line, msg):
 def test_record_parser_refuses(line):
     with pytest.raises(ValueError):
         lava.parse_record(line)
+
+
+def test_a_real_lava_run_log(tmp_path):
+    """lava-run's stderr from make lava_tests (lava-dispatcher 2023.01):
+    Debian's 6.12 kernel under QEMU TCG, collections kvm and module."""
+    p = run(tmp_path, "lava-run.yaml")
+    assert p.returncode == 0, p.stderr
+    d = load(tmp_path)
+    assert [(x["id"], x["outcome"], x["returncode"]) for x in d["programs"]] == [
+        ("kvm:dt_regs", "skip", 4), ("kvm:tss_decode", "skip", 4),
+        ("kvm:tss_decode_unpatched", "skip", 4), ("kvm:migrate", "skip", 4),
+        ("kvm:ist", "skip", 4), ("kvm:vmx_host_tr", "skip", 4),
+        ("kvm:vmx_host_tr_unpatched", "skip", 4),
+        ("module:tss_module_test", "skip", 4)]
+    assert [(l["job_result"], l["lava_cases"], l["desctest_done"])
+            for l in d["lava"]] == [("pass", {"skip": 9}, True)]
+    assert d["machine"]["kernel"] == "6.12.118+deb12-amd64"

@@ -183,3 +183,53 @@ def test_a_real_lava_run_log(tmp_path):
     assert [(l["job_result"], l["lava_cases"], l["desctest_done"])
             for l in d["lava"]] == [("pass", {"skip": 9}, True)]
     assert d["machine"]["kernel"] == "6.12.118+deb12-amd64"
+
+
+def lava_job(*args):
+    return subprocess.run([os.path.join(TOP, "desctest"), "lava-job"] +
+                          list(args), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_lava_job_renders_urls_and_params(tmp_path):
+    k = tmp_path / "bzImage"
+    k.write_text("k")
+    p = lava_job("--kernel", str(k), "--ramdisk", "http://lab.example/r.cpio.gz",
+                 "--tarball", "https://lab.example/desctest.tar.xz",
+                 "--collections", " kvm   host ", "--skiplist", "kvm:ist",
+                 "--shard-number", "4", "--shard-index", "3")
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == ""
+    assert '        url: "file://%s"\n' % k in p.stdout
+    assert '        url: "http://lab.example/r.cpio.gz"\n' in p.stdout
+    assert 'job_name: "desctest bzImage shard 3/4"\n' in p.stdout
+    for line in ('  COLLECTIONS: "kvm host"', '  SKIPLIST: "kvm:ist"',
+                 '  SHARD_NUMBER: "4"', '  SHARD_INDEX: "3"'):
+        assert "\n        " + line + "\n" in p.stdout, line
+
+
+def test_lava_job_writes_a_file(tmp_path):
+    out = tmp_path / "job.yaml"
+    p = lava_job("--kernel", "http://k", "--ramdisk", "http://r",
+                 "--tarball", "http://t", "-o", str(out))
+    assert (p.returncode, p.stdout, p.stderr) == (0, "", "")
+    assert out.read_text().startswith("# SPDX-License-Identifier")
+
+
+@pytest.mark.parametrize("args,err", [
+    (["--kernel", "/nonexistent/bzImage"],
+     "desctest: --kernel /nonexistent/bzImage: no such file; give a file "
+     "here or an http(s):// URL the LAVA worker can fetch\n"),
+    (["--kernel", "http://k", "--shard-number", "2", "--shard-index", "3"],
+     "desctest: --shard-index 3 of --shard-number 2: want 1 to the number "
+     "of shards\n"),
+    (["--kernel", "http://k", "--test-minutes", "0"],
+     "desctest: --test-minutes 0: want 1 or more\n"),
+])
+def test_lava_job_bad_options(tmp_path, args, err):
+    out = tmp_path / "job.yaml"
+    p = lava_job(*(args + ["--ramdisk", "http://r", "--tarball", "http://t",
+                           "-o", str(out)]))
+    assert (p.returncode, p.stdout, p.stderr) == (2, "", err)
+    assert not out.exists()

@@ -237,9 +237,10 @@ static int cpu_checks(struct __test_metadata *_metadata,
 			SKIP(return 0, "kernel refuses 16-bit LDT segments (CONFIG_X86_16BIT=n or Xen PV)");
 		SKIP(return 0, "not tried: the kernel did not store the entry (see the .kernel test)");
 	}
-	if (!lar_ok && !lsl_ok && host_foreign_tables(why, sizeof(why)))
-		SKIP(return 0, "%s; LAR and LSL find no entry 0x%x: the CPU does not read this process's LDT",
-		     why, selector);
+	if (!lar_ok && !lsl_ok && host_foreign_tables(why, sizeof(why))) {
+		ksft_print_msg("%s; LAR and LSL find no entry 0x%x\n", why, selector);
+		SKIP(return 0, "LAR and LSL find no entry: the CPU does not read this process's LDT");
+	}
 	ksft_print_msg("selector 0x%x\n", selector);
 	DT_CHECK("LAR", "ZF", lar_ok, 1);
 	DT_CHECK("LAR", "rights (dword 1 & 0x00f0ff00)", lar & 0x00f0ff00u,

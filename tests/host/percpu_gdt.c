@@ -74,9 +74,10 @@ FIXTURE_SETUP(percpu)
 	unsigned int cpu = 0;
 	int err = dt_pin_cpu(variant->cpu);
 
-	if (err == -EINVAL)
-		SKIP(return, "this task may not run on CPU %d (%s): widen its cpuset/affinity",
-		     variant->cpu, strerror(-err));
+	if (err == -EINVAL) {
+		ksft_print_msg("cpu %d: %s\n", variant->cpu, strerror(-err));
+		SKIP(return, "this task may not run on this CPU: widen its cpuset/affinity");
+	}
 	if (err) {
 		ksft_print_msg("pinning to CPU %d: %s\n", variant->cpu,
 			       err == -EAGAIN ? "the kernel reports another CPU" :
@@ -170,9 +171,11 @@ static void check_rights(struct __test_metadata *_metadata, int cpu,
 	char what[48], why[256];
 	struct dt_seg d;
 
-	if (!lar_ok && !lsl_ok && host_foreign_tables(why, sizeof(why)))
-		SKIP(return, "%s; it has no %s (0x%x) entry", why, w->name,
-		     w->sel);
+	if (!lar_ok && !lsl_ok && host_foreign_tables(why, sizeof(why))) {
+		ksft_print_msg("%s; it has no %s (0x%x) entry\n", why, w->name,
+			       w->sel);
+		SKIP(return, "the hypervisor's GDT has no such entry");
+	}
 	snprintf(what, sizeof(what), "cpu %d %s (0x%x)", cpu, w->name, w->sel);
 	DT_CHECK(what, "LAR ZF", lar_ok, 1);
 	DT_CHECK(what, "LSL ZF", lsl_ok, 1);

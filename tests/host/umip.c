@@ -243,10 +243,12 @@ static void test_insn(struct __test_metadata *_metadata,
 	const struct umip_row *r = expect_for(self, insn);
 	struct umip_seen s;
 
-	if (!r)
-		SKIP(return, "no row in %s for kernel %ld.%ld abi %d; add one",
-		     self->table.origin, self->kversion / 1000,
-		     self->kversion % 1000, ABI);
+	if (!r) {
+		ksft_print_msg("no row in %s for kernel %ld.%ld abi %d; add one\n",
+			       self->table.origin, self->kversion / 1000,
+			       self->kversion % 1000, ABI);
+		SKIP(return, "no row in the UMIP table for this kernel; add one");
+	}
 	run_table_insn(insn, &s);
 	ksft_print_msg("%s: raised %s\n", insn, host_signame(s.sig));
 	if (!(r->outcome == UMIP_NATIVE ? check_native(insn, insn, &s) :
@@ -425,14 +427,17 @@ TEST_F(umip, str_r32)
 
 	REQUIRE_READY();
 	r = expect_for(self, "str");
-	if (!r)
-		SKIP(return, "no str row in %s for kernel %ld.%ld abi %d; add one",
-		     self->table.origin, self->kversion / 1000,
-		     self->kversion % 1000, ABI);
+	if (!r) {
+		ksft_print_msg("no str row in %s for kernel %ld.%ld abi %d; add one\n",
+			       self->table.origin, self->kversion / 1000,
+			       self->kversion % 1000, ABI);
+		SKIP(return, "no str row in the UMIP table for this kernel; add one");
+	}
 	if (r->outcome == UMIP_SIGSEGV ||
-	    (r->outcome == UMIP_VALUE && !r->has_value))
-		SKIP(return, "this kernel does not spoof STR (%s line %d)",
-		     self->table.origin, r->line);
+	    (r->outcome == UMIP_VALUE && !r->has_value)) {
+		ksft_print_msg("str: table row %s line %d\n", self->table.origin, r->line);
+		SKIP(return, "this kernel does not spoof STR (its UMIP table row says so)");
+	}
 	want = r->outcome == UMIP_NATIVE ? NATIVE_TR : r->value;
 	run_table_insn("str-r32", &s);
 	if (dt_check_eq("str-r32", "signal", (uint64_t)s.sig, 0) &&
@@ -456,15 +461,18 @@ TEST_F(umip, sldt_ldt)
 	char why[256];
 
 	REQUIRE_READY();
-	if (ldt_write(&d))
-		SKIP(return, "modify_ldt failed (%s): kernel without CONFIG_MODIFY_LDT_SYSCALL or a seccomp filter",
-		     strerror(errno));
+	if (ldt_write(&d)) {
+		ksft_print_msg("modify_ldt: %s\n", strerror(errno));
+		SKIP(return, "modify_ldt failed: kernel without CONFIG_MODIFY_LDT_SYSCALL or a seccomp filter");
+	}
 	/* Only on a hypervisor's tables is SLDT run once more, to decide. */
 	if (host_foreign_tables(why, sizeof(why))) {
 		run_table_insn("sldt-ldt", &s);
-		if (!s.sig && s.value != NATIVE_LDTR_SET)
-			SKIP(return, "%s: LDTR seen 0x%llx is the hypervisor's, not the LDT this process installed",
-			     why, (unsigned long long)s.value);
+		if (!s.sig && s.value != NATIVE_LDTR_SET) {
+			ksft_print_msg("%s: LDTR seen 0x%llx\n", why,
+				       (unsigned long long)s.value);
+			SKIP(return, "the LDTR seen is the hypervisor's, not the LDT this process installed");
+		}
 	}
 	test_insn(_metadata, self, "sldt-ldt");
 }
@@ -485,15 +493,19 @@ TEST_F(umip, sgdt_per_cpu)
 
 	REQUIRE_READY();
 	r = expect_for(self, "sgdt");
-	if (!r)
-		SKIP(return, "no table row for sgdt in %s", self->table.origin);
-	if (r->outcome == UMIP_SIGSEGV)
-		SKIP(return, "this kernel sends SIGSEGV for sgdt (table line %d): nothing per CPU to compare",
-		     r->line);
+	if (!r) {
+		ksft_print_msg("no table row for sgdt in %s\n", self->table.origin);
+		SKIP(return, "no sgdt row in the UMIP table for this kernel; add one");
+	}
+	if (r->outcome == UMIP_SIGSEGV) {
+		ksft_print_msg("sgdt: table row %s line %d\n", self->table.origin, r->line);
+		SKIP(return, "this kernel sends SIGSEGV for sgdt: nothing per CPU to compare");
+	}
 	err = dt_online_cpus(&online, &ncpus);
-	if (err)
-		SKIP(return, "cannot read /sys/devices/system/cpu/online (%s): mount sysfs",
-		     strerror(-err));
+	if (err) {
+		ksft_print_msg("/sys/devices/system/cpu/online: %s\n", strerror(-err));
+		SKIP(return, "cannot read /sys/devices/system/cpu/online: mount sysfs");
+	}
 	for (int cpu = 0; cpu < ncpus; cpu++) {
 		struct umip_seen s;
 		char what[32];
@@ -521,9 +533,10 @@ TEST_F(umip, sgdt_per_cpu)
 	}
 	if (!DT_CHECK("sgdt_per_cpu", "CPUs SGDT ran on, at least one", n > 0, 1))
 		return;
-	if (n < 2 && r->outcome == UMIP_NATIVE)
-		SKIP(return, "this task can run on %d CPU(s); need two to compare GDT bases",
-		     n);
+	if (n < 2 && r->outcome == UMIP_NATIVE) {
+		ksft_print_msg("this task can run on %d CPU(s)\n", n);
+		SKIP(return, "this task can run on one CPU; need two to compare GDT bases");
+	}
 	if (r->outcome == UMIP_NATIVE)
 		for (int i = 0; i < n; i++)
 			for (int j = i + 1; j < n; j++)

@@ -103,11 +103,11 @@ int main(void)
 
 			snprintf(name, sizeof(name), "vcpu%u_ist", i);
 			if (kvm == DT_KVM_PVM) {
+				ksft_print_msg("vcpu%u: %s\n", i, why);
 				dt_result_skip(name, "kvm_pvm cannot deliver an exception "
-						    "through the guest IDT: %s; the IST check "
+						    "through the guest IDT; the IST check "
 						    "needs kvm_intel or kvm_amd (bare metal, or "
-						    "nested in a QEMU/KVM guest: make vm_tests)\n",
-						    why);
+						    "nested in a QEMU/KVM guest: make vm_tests)\n");
 				continue;
 			}
 			ksft_print_msg("vcpu%u: %s on %s: its exception delivery is broken "

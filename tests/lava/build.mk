@@ -10,7 +10,8 @@
 #   make lava_check    every job ./desctest lava-job renders against LAVA's
 #                      schema; lava/desctest.yaml's steps in Debian's 6.12
 #                      kernel under QEMU with a recording lava-test-case;
-#                      import-lava on recorded logs (part of make check)
+#                      import-lava on recorded logs; every SKIP reason in
+#                      the sources a constant (part of make check)
 #   make lava_tests    lava-run of the QEMU job, where lava-dispatcher is
 #                      installed (not part of make check)
 
@@ -44,7 +45,7 @@ lava_check: deps lava_ramdisk
 	kernel=$(call LAVA_KERNEL,$$rel); \
 	$(PYTHON) $(TOP)/tests/lava/validate-jobs.py $(TOP) $$kernel $(LAVA_RAMDISK) $(GEN_TAR) && \
 	$(TOP)/tests/lava/guest-steps.sh $(TOP) $(LAVA_WORK) $(GEN_TAR) $$kernel
-	$(Q)cd $(TOP)/tests/lava && $(PYTHON) -m pytest -q -p no:cacheprovider test_import_lava.py
+	$(Q)cd $(TOP)/tests/lava && $(PYTHON) -m pytest -q -p no:cacheprovider test_import_lava.py test_skip_lines.py
 
 #> lava_tests       a real lava-run of the QEMU job (needs lava-dispatcher)
 lava_tests: deps lava_ramdisk

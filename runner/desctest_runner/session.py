@@ -9,7 +9,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 
-from . import execute, kernlog, ktap, results, verdict
+from . import execute, framing, kernlog, ktap, results, verdict
 from .config import Program
 
 
@@ -268,27 +268,12 @@ class LocalSource(_Source):
         self.reporter.finish_stream(self.all_cases())
 
 
-# The framing is whole lines that tests/vm/init.sh writes; the same words
-# inside a line (a program's diagnostic) are that program's output.
-_FRAME = re.compile(r"DESCTEST-(MACHINE|INFO|BEGIN|END|DONE)(?: (.*))?")
-_END = re.compile(r"(\S+) rc=(-?\d+)(?: ms=(\d+))?")
-
-
-def _frame(line):
-    """(kind, argument) when line is a framing line, else None."""
-    m = _FRAME.fullmatch(line.rstrip())
-    if not m:
-        return None
-    kind, arg = m.group(1), (m.group(2) or "").strip()
-    if kind == "DONE" and arg:
-        return None
-    if kind == "BEGIN" and (not arg or len(arg.split()) != 1):
-        return None
-    if kind == "END" and not _END.fullmatch(arg):
-        return None
-    if kind in ("MACHINE", "INFO") and not arg:
-        return None
-    return kind, arg
+# The framing is whole lines that tests/vm/init.sh writes, read by the one
+# rule of framing.py (tests/vm/framing.sh, which the shell readers share);
+# the same words inside a line (a program's diagnostic) are that program's
+# output.
+_END = framing.END_FIELDS
+_frame = framing.frame
 # Linux signal numbers end at SIGRTMAX, 64.
 SIGNAL_MAX = 64
 CONSOLE_TAIL = 40
@@ -311,7 +296,7 @@ class ConsoleSource(_Source):
     def produce(self):
         with open(self.console, encoding="utf-8", errors="replace") as f:
             text = f.read()
-        lines = [l.replace("\r", "") for l in text.splitlines()]
+        lines = framing.split_lines(text)
         # The results stay whole without the VM's log next to them.
         os.makedirs(os.path.join(self.run_dir, "raw"), exist_ok=True)
         self.console_copy = os.path.join("raw", "console.log")

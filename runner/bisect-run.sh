@@ -399,6 +399,8 @@ vm_verdict() {
 boot_suite() {
 	local vrc
 	rm -rf "$5" && mkdir -p "$5" || skip "cannot empty the boot's work directory $5"
+	# The step's verdict goes beside the guest's run from here on.
+	filed=
 	VM_EXCLUDE=$vm_exclude VM_ONLY="${filters[*]+${filters[*]}}" \
 		run "$top/tests/vm/vm-run.sh" --kernel "$1" --output "$4" --work "$5" \
 		--label "$label" ${2:+--modroot "$2"} ${3:+--kdir "$3"} \

@@ -5,6 +5,9 @@ kernel repository, stand-ins for make, QEMU, Bochs and build-kernel.sh
 (tests/bisect/stubs), desctest's real runner, vm-run.sh, mkinitramfs.sh and
 boot.sh.  Each case runs in seconds.
 
+lib/kbuild/build-kernel.sh and tests/vm/fetch-kernel.sh of the desctest
+top bisect-run.sh runs from are stand-ins too.
+
 A fake tree is a git repository whose top-level Makefile says VERSION = 6,
 PATCHLEVEL = 12, with tools/testing/selftests/kvm/ and a file desctest-fake
 whose first line tells the stand-ins how the commit behaves: "good",
@@ -99,7 +102,9 @@ class World:
         self.tmp, self.repo = tmp, repo
         self.top = tmp / "desctest"
         rep = {"lib/kbuild/build-kernel.sh":
-               os.path.join(STUBS, "build-kernel.sh")}
+               os.path.join(STUBS, "build-kernel.sh"),
+               "tests/vm/fetch-kernel.sh":
+               os.path.join(STUBS, "fetch-kernel.sh")}
         rep.update(replace or {})
         _link_tree(TOP, self.top, rep)
         self.bin = tmp / "bin"

@@ -49,6 +49,30 @@ def test_git_bisect_run_kernel_mode_names_the_first_bad_commit(world):
     assert git(r, "rev-parse", "refs/bisect/bad") == r.commits[2][0]
 
 
+def test_tree_mode_vm_adds_the_guests_verdict(world):
+    world.checkout(1)
+    p = world.run("--vm", "--filter", "host:*")
+    assert p.returncode == 0, p.stderr
+    assert [l for l in world.stub_log() if l.startswith("qemu ran")] == \
+        ["qemu ran host:umip host:percpu_gdt"]
+    assert world.latest()["machine"]["kernel"] == "6.12.0-fake"
+    assert world.verdict_file() == "0 good\n"
+    # The host passes, the guest kernel panics under the suite: bad.
+    p = world.run("--vm", "--filter", "host:*",
+                  env={"STUB_VM_KERNEL": "panic"})
+    assert p.returncode == 1, p.stderr
+    assert world.latest()["machine"]["kernel"] == "6.12.0-fake"
+    assert (world.results / "latest" / "bisect-verdict").read_text() == (
+        "1 the kernel panicked or warned: [    1.000000] Kernel panic - not "
+        "syncing: stub\n")
+    # Only the differential, which stays out of the guest: the host decides.
+    p = world.run("--vm", "--filter", "differential:*")
+    assert p.returncode == 0, p.stderr
+    assert "desctest-bisect: --vm: no program of this run goes into the " \
+        "guest (VM_EXCLUDE=differential:*): the host's verdict stands" in \
+        p.stderr.splitlines()
+
+
 # ---- infrastructure failures are 125, never bad ----------------------------
 
 def test_a_step_failing_before_its_boot_does_not_reuse_the_last_console(world):

@@ -41,10 +41,10 @@ all: $(LIB)
 # does not stay in it.  $(SRCS_STAMP) is rewritten only when the list
 # differs from the one it holds.
 SRCS_STAMP := $(LIB).sources
-.PHONY: FORCE
 $(SRCS_STAMP): FORCE
 	@mkdir -p $(@D) && printf '%s\n' $(SRCS) >$@.tmp && \
 		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@; }
+FORCE:
 
 $(LIB): $(OBJS) $(SRCS_STAMP)
 	@rm -f $@ && $(AR) rcs $@ $(OBJS)

@@ -35,8 +35,19 @@ CFLAGS := $(KVM_FW_CFLAGS) -MD -MP
 all: $(LIB)
 	@:
 
-$(LIB): $(OBJS)
-	@rm -f $@ && $(AR) rcs $@ $^
+# The archive holds exactly the objects of this list: it is made anew (rm,
+# then ar) whenever an object or the list itself changed, so a source the
+# tree stopped listing (another commit, another tree in the same OUTPUT)
+# does not stay in it.  $(SRCS_STAMP) is rewritten only when the list
+# differs from the one it holds.
+SRCS_STAMP := $(LIB).sources
+$(SRCS_STAMP): FORCE
+	@mkdir -p $(@D) && printf '%s\n' $(SRCS) >$@.tmp && \
+		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@; }
+FORCE:
+
+$(LIB): $(OBJS) $(SRCS_STAMP)
+	@rm -f $@ && $(AR) rcs $@ $(OBJS)
 
 $(OBJDIR)/%.o: $(KVM_SELFTESTS)/%.c
 	@mkdir -p $(@D)

@@ -212,12 +212,73 @@ def bench_floods():
     return ok
 
 
+# A guest's console with both floods in it (import-console).
+CONSOLE_RESULTS = 2000
+CONSOLE_ENDLESS_MB = 200
+
+
+def _flood_console(path):
+    """A framed console log: CONSOLE_RESULTS results each after a
+    DIAG_LINE_BYTES "#" line, then a program whose one line is
+    CONSOLE_ENDLESS_MB long; its size in bytes."""
+    diag = b"# " + b"x" * (DIAG_LINE_BYTES - 3) + b"\n"
+    with open(path, "wb") as f:
+        f.write(b"DESCTEST-MACHINE kernel=bench cpu=bench\n"
+                b"DESCTEST-BEGIN bench:diag\nTAP version 13\n1..%d\n"
+                % CONSOLE_RESULTS)
+        for n in range(1, CONSOLE_RESULTS + 1):
+            f.write(diag + b"ok %d flood %d\n" % (n, n))
+        f.write(b"DESCTEST-END bench:diag rc=0 ms=1\n"
+                b"DESCTEST-BEGIN bench:endless\nTAP version 13\n1..1\n"
+                b"ok 1 before the line\n")
+        chunk = b"x" * (1 << 20)
+        for _ in range(CONSOLE_ENDLESS_MB):
+            f.write(chunk)
+        f.write(b"\nDESCTEST-END bench:endless rc=0 ms=1\nDESCTEST-DONE\n")
+        return f.tell()
+
+
+def bench_console():
+    """import-console's peak RSS on a flooded console log."""
+    with tempfile.TemporaryDirectory(prefix="desctest-bench-") as tmp:
+        log = os.path.join(tmp, "console.log")
+        size = _flood_console(log)
+        res = os.path.join(tmp, "results")
+        env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE),
+                   NO_COLOR="1")
+        t0 = time.monotonic()
+        p = subprocess.run([sys.executable, "-c", _PROBE, sys.executable,
+                            "-m", "desctest_runner", "import-console",
+                            "--results", res, "--label", "bench", log],
+                           env=env, capture_output=True, text=True)
+        wall = time.monotonic() - t0
+        try:
+            rc, rss_kib, _ = p.stdout.split()
+            rc, rss_mb = int(rc), int(rss_kib) / 1024
+        except ValueError:
+            rc, rss_mb = -1, 0.0
+        ok = rc == 0 and rss_mb < RUN_TARGET_MB
+        kept = sum(_size_mb(os.path.join(d, f))
+                   for d, _, fs in os.walk(os.path.join(res, "latest"))
+                   for f in fs)
+        print("runner: import-console of a %.0f MB flooded console (%d "
+              "results after %d-byte '#' lines, one %d MB line): exit %d, "
+              "%.1f MB filed, %.1f s wall, %.0f MB peak RSS (target < %d "
+              "MB: %s)" % (size / 1e6, CONSOLE_RESULTS, DIAG_LINE_BYTES,
+                           CONSOLE_ENDLESS_MB, rc, kept, wall, rss_mb,
+                           RUN_TARGET_MB, _met(ok)))
+        if rc != 0:
+            print("runner: import-console said: %s" % p.stderr.strip()[-500:])
+        return ok
+
+
 def main():
     print("runner: load average %.1f on %d CPU(s)" % (os.getloadavg()[0],
                                                      os.cpu_count() or 1))
     ok = bench_parser()
     ok = bench_run() and ok
     ok = bench_floods() and ok
+    ok = bench_console() and ok
     return 0 if ok else 1
 
 

@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """The two inputs of a run: kselftest-list.txt and configs/settings."""
 
-import fnmatch
 import os
 import re
 from dataclasses import dataclass
+
+from . import selection
 
 
 class InputError(Exception):
@@ -104,8 +105,7 @@ def read_list(output, settings, filters=()):
         seen.add(line)
         prog = Program(coll, test, None)
         prog.timeout = per.get(prog.path, default)
-        if filters and not any(fnmatch.fnmatchcase(prog.id, g) or
-                               fnmatch.fnmatchcase(prog.path, g)
+        if filters and not any(selection.matches(prog.id, g)
                                for g in filters):
             continue
         programs.append(prog)

@@ -3,13 +3,14 @@
 from a VM's console log (ConsoleSource). Both hand pytest (plugin.py) the
 cases of each program and keep results.json up to date as they go."""
 
+import collections
 import os
 import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 
-from . import execute, kernlog, ktap, results, verdict
+from . import execute, framing, kernlog, ktap, results, verdict
 from .config import Program
 
 
@@ -268,33 +269,84 @@ class LocalSource(_Source):
         self.reporter.finish_stream(self.all_cases())
 
 
-# The framing is whole lines that tests/vm/init.sh writes; the same words
-# inside a line (a program's diagnostic) are that program's output.
-_FRAME = re.compile(r"DESCTEST-(MACHINE|INFO|BEGIN|END|DONE)(?: (.*))?")
-_END = re.compile(r"(\S+) rc=(-?\d+)(?: ms=(\d+))?")
-
-
-def _frame(line):
-    """(kind, argument) when line is a framing line, else None."""
-    m = _FRAME.fullmatch(line.rstrip())
-    if not m:
-        return None
-    kind, arg = m.group(1), (m.group(2) or "").strip()
-    if kind == "DONE" and arg:
-        return None
-    if kind == "BEGIN" and (not arg or len(arg.split()) != 1):
-        return None
-    if kind == "END" and not _END.fullmatch(arg):
-        return None
-    if kind in ("MACHINE", "INFO") and not arg:
-        return None
-    return kind, arg
+# The framing is whole lines that tests/vm/init.sh writes, read by the one
+# rule of framing.py (tests/vm/framing.sh, which the shell readers share);
+# the same words inside a line (a program's diagnostic) are that program's
+# output.
+_END = framing.END_FIELDS
+_frame = framing.frame
 # Linux signal numbers end at SIGRTMAX, 64.
 SIGNAL_MAX = 64
 CONSOLE_TAIL = 40
 # After Ctrl-C, how long the programs killed get to wind down (their read
 # loops notice within half a second).
 WIND_DOWN_S = 10.0
+
+
+# The end execute.LineSplitter puts on a line it cut.
+_LINE_CUT = re.compile(r" \[desctest: (\d+) more byte\(s\) of this line "
+                       r"not kept\]$")
+# Kernel reports kept per program (the first ones; the rest counted).
+SPLATS_KEEP = 64
+
+
+def _copy_capped(src, dst):
+    """dst: the first execute.RAW_MAX bytes of src, and a last line saying
+    how much more there was; the counts of what was not kept."""
+    tmp = "%s.tmp-%d" % (dst, os.getpid())
+    with open(src, "rb") as fi, open(tmp, "wb") as fo:
+        raw = execute.RawFile(fo, "stdout")
+        for chunk in iter(lambda: fi.read(1 << 16), b""):
+            raw.write(chunk)
+        raw.close()
+    os.replace(tmp, dst)
+    return raw.counts()
+
+
+class _Block:
+    """One program's frame of a console log, filed as it is read: its
+    lines go to the parser (ProgramRun.add_line, bounded as a local run's
+    output), to its raw file (the first RAW_MAX bytes) and to the kernel
+    report scan."""
+
+    def __init__(self, prog_id, prog, at, base):
+        self.prog_id, self.at, self.base = prog_id, at, base
+        self.run = execute.ProgramRun(prog)
+        self.tmp = "%s.stdout.tmp-%d" % (base, os.getpid())
+        self.f = open(self.tmp, "wb")
+        self.raw = execute.RawFile(self.f, "stdout")
+        self.splats_dropped = 0
+
+    def add(self, n, line, cut=0):
+        """Line n of the console, of which cut bytes were not kept."""
+        if cut:
+            self.run.cut["long_lines"] = self.run.cut.get("long_lines", 0) + 1
+            self.run.cut["long_line_bytes"] = \
+                self.run.cut.get("long_line_bytes", 0) + cut
+        self.run.add_line(line, None)
+        self.raw.write(line.encode("utf-8", "surrogateescape") + b"\n")
+        for hit in kernlog.splats((line,), n):
+            if len(self.run.kernel_splats) < SPLATS_KEEP:
+                self.run.kernel_splats.append(hit)
+            else:
+                self.splats_dropped += 1
+
+    def close(self, run_dir):
+        """The ProgramRun, its raw files in place (never replacing one)."""
+        self.raw.close()
+        self.f.close()
+        try:
+            os.link(self.tmp, self.base + ".stdout")
+        finally:
+            os.unlink(self.tmp)
+        results.write_new(self.base + ".stderr", "")
+        run = self.run
+        run.stdout_file = os.path.relpath(self.base + ".stdout", run_dir)
+        run.stderr_file = os.path.relpath(self.base + ".stderr", run_dir)
+        run.cut.update(self.raw.counts())
+        if self.splats_dropped:
+            run.cut["kernel_reports_not_kept"] = self.splats_dropped
+        return run
 
 
 class ConsoleSource(_Source):
@@ -308,24 +360,51 @@ class ConsoleSource(_Source):
         self.done_seen = False
         self.started = False    # DESCTEST-MACHINE seen: the suite ran
 
+    def _lines(self):
+        """(line number, line, bytes of it not kept) of the console log as
+        framing reads it, read in chunks: a line longer than
+        execute.MAX_LINE is cut (its end says so), so a guest that floods
+        the console costs bounded memory; lines end at LF, CR LF or a lone
+        CR (framing.split_lines)."""
+        n = 0
+        with open(self.console, "rb") as f:
+            for text in execute.read_lines(f):
+                m = _LINE_CUT.search(text)
+                cut = int(m.group(1)) if m else 0
+                parts = text.split("\r") if "\r" in text else (text,)
+                for i, part in enumerate(parts):
+                    n += 1
+                    yield n, part, cut if i == len(parts) - 1 else 0
+
     def produce(self):
-        with open(self.console, encoding="utf-8", errors="replace") as f:
-            text = f.read()
-        lines = [l.replace("\r", "") for l in text.splitlines()]
-        # The results stay whole without the VM's log next to them.
-        os.makedirs(os.path.join(self.run_dir, "raw"), exist_ok=True)
+        # Pass 1: how many programs ran (the reporter's plan), and the log
+        # kept with the results (its first RAW_MAX bytes) so that they stay
+        # whole without the VM's own copy.
+        rawdir = os.path.join(self.run_dir, "raw")
+        os.makedirs(rawdir, exist_ok=True)
         self.console_copy = os.path.join("raw", "console.log")
-        results.write_atomic(os.path.join(self.run_dir, self.console_copy),
-                             text)
-        blocks, cur = [], None
-        for n, line in enumerate(lines, 1):
+        self.console_cut = _copy_capped(
+            self.console, os.path.join(self.run_dir, self.console_copy))
+        begins = 0
+        for _, line, _ in self._lines():
+            frame = _frame(line)
+            if frame and frame[0] == "BEGIN":
+                begins += 1
+            elif frame and frame[0] == "DONE":
+                self.done_seen = True
+        self.reporter.start(begins + (0 if self.done_seen else 1))
+        # Pass 2: each program's block filed as it ends, its lines fed to
+        # the parser as a local run's are (bounded the same way).
+        tail = collections.deque(maxlen=CONSOLE_TAIL)
+        cur = None
+        for n, line, cut in self._lines():
+            tail.append(line)
             frame = _frame(line)
             kind, arg = frame if frame else (None, "")
             if kind == "MACHINE":
                 self.started = True
-                kv = arg
-                km = re.search(r"kernel=(\S+)", kv)
-                cm = re.search(r"cpu=(.*)$", kv)
+                km = re.search(r"kernel=(\S+)", arg)
+                cm = re.search(r"cpu=(.*)$", arg)
                 if km:
                     self.machine["kernel"] = km.group(1)
                 if cm:
@@ -333,65 +412,63 @@ class ConsoleSource(_Source):
             elif kind == "INFO" and cur is None:
                 key, _, value = arg.partition("=")
                 self.info[key.strip()] = value.strip()
+                self._machine_record()
             elif kind == "BEGIN":
                 if cur is not None:
-                    blocks.append(cur)
-                cur = {"id": arg, "lines": [], "end": None, "at": n}
+                    self._file_block(cur, None)
+                cur = self._open_block(arg, n, rawdir)
             elif kind == "END" and cur is not None:
                 em = _END.fullmatch(arg)
-                if em and em.group(1) == cur["id"]:
-                    cur["end"] = (int(em.group(2)), int(em.group(3) or 0))
-                    blocks.append(cur)
+                if em and em.group(1) == cur.prog_id:
+                    self._file_block(cur, (int(em.group(2)),
+                                           int(em.group(3) or 0)))
                     cur = None
                 else:
-                    cur["lines"].append(line)
+                    cur.add(n, line, cut)
             elif kind == "DONE":
-                self.done_seen = True
+                pass
             elif cur is not None:
-                cur["lines"].append(line)
+                cur.add(n, line, cut)
         if cur is not None:
-            blocks.append(cur)
+            self._file_block(cur, None)
+        self._machine_record()
+        self.started = self.started or bool(begins)
+        if not self.done_seen:
+            self._no_done(list(tail))
+        self.reporter.finish_stream(self.all_cases())
+
+    def _machine_record(self):
         mach = self.meta.setdefault("machine", {})
         mach.update(self.machine)
         if self.info:
             mach["info"] = dict(self.info)
             mach["kvm"] = self.info.get("kvm", mach.get("kvm"))
-        self.reporter.start(len(blocks) + (0 if self.done_seen else 1))
-        rawdir = os.path.join(self.run_dir, "raw")
-        self.started = self.started or bool(blocks)
-        for b in blocks:
-            self._file_block(b, rawdir)
-        if not self.done_seen:
-            self._no_done(lines)
-        self.reporter.finish_stream(self.all_cases())
 
-    def _file_block(self, b, rawdir):
-        coll, _, test = b["id"].partition(":")
-        prog = Program(coll or "console", test or b["id"], None)
-        while prog.id in self.done:
+    def _open_block(self, prog_id, at, rawdir):
+        coll, _, test = prog_id.partition(":")
+        prog = Program(coll or "console", test or prog_id, None)
+        while prog.id in self.done or prog.id in self.order:
             prog.test += "+"
         self.order.append(prog.id)
-        run = execute.ProgramRun(prog)
-        run.stdout_lines = b["lines"]
-        run.kernel_splats = kernlog.splats(b["lines"], b["at"] + 1)
         try:
             base = results.raw_base(rawdir, prog.collection, prog.test)
         except (ValueError, OSError):
             # The guest printed a name that cannot be a file name here.
-            base = results.raw_base(rawdir, "console", "block-%d" % b["at"])
-        results.write_new(base + ".stdout", "\n".join(b["lines"]) + "\n")
-        results.write_new(base + ".stderr", "")
-        run.stdout_file = os.path.relpath(base + ".stdout", self.run_dir)
-        run.stderr_file = os.path.relpath(base + ".stderr", self.run_dir)
-        if b["end"] is None:
+            base = results.raw_base(rawdir, "console", "block-%d" % at)
+        return _Block(prog_id, prog, at, base)
+
+    def _file_block(self, b, end):
+        run = b.close(self.run_dir)
+        prog = run.program
+        if end is None:
             # The guest died under this program: a kernel panic or hang
             # is the regression a bisect is looking for, so "died" is a
             # failure, not an untestable run.
             run.status = "died"
             run.error = ("no DESCTEST-END for %s (console line %d): the "
-                         "guest stopped while it ran" % (prog.id, b["at"]))
+                         "guest stopped while it ran" % (prog.id, b.at))
         else:
-            rc, ms = b["end"]
+            rc, ms = end
             run.returncode, run.duration_s = rc, ms / 1000.0
             if rc == 124:
                 run.status = "timeout"
@@ -405,7 +482,10 @@ class ConsoleSource(_Source):
                 run.error = "crashed: killed by %s" % run.signal
             else:
                 run.status = "exited"
-        self._finished(run, ktap.parse(run.stdout_lines))
+        lines = None
+        if run.line_count > len(run.stdout_lines):
+            lines = _raw_lines(os.path.join(self.run_dir, run.stdout_file))
+        self._finished(run, run.document(), lines)
 
     def _no_done(self, lines):
         prog = Program("console", os.path.basename(self.console), None)
@@ -413,6 +493,7 @@ class ConsoleSource(_Source):
         run = execute.ProgramRun(prog)
         run.stdout_lines = lines[-CONSOLE_TAIL:]
         run.stdout_file = self.console_copy
+        run.cut = dict(self.console_cut)
         if self.started:
             # The suite started, so the kernel booted: whatever stopped it
             # (panic, hang, oops) happened under test. That is bad.

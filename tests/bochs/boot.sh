@@ -14,6 +14,8 @@
 #           default 900), Bochs itself stopping (its log's last lines are
 #           printed), or the kernel never started /init; the console tail
 #           is printed.
+#   exit 130, 143, 129  stopped by SIGINT, SIGTERM, SIGHUP: Bochs is
+#           killed and gone before the script exits.
 #
 # Bochs has no direct kernel boot: mkimage.sh puts the kernel and initrd
 # on a FAT disk that syslinux boots.  Headless: Debian's Bochs has no
@@ -73,18 +75,24 @@ echo c >"$work/bochs.rc"
 rm -f "$log" "$bxlog" "$image.lock"
 start=$(date +%s%N)
 : >"$log"
+# Ctrl-C, SIGTERM or SIGHUP stop Bochs at once (tests/vm/emulator.sh):
+# Bochs and its timeout wrapper are stopped and waited for, then the
+# script exits 128 + the signal (130, 143, 129).
+. "$here/../vm/framing.sh"
+. "$here/../vm/emulator.sh"
+emulator_traps Bochs
 # Bochs reads its debugger commands from the rc file, then stdin: none.
 timeout -k 5 "$limit" bochs -q -f "$work/bochsrc" -rc "$work/bochs.rc" \
 	</dev/null >"$work/bochs.out" 2>&1 &
-bochs=$!
+bochs=$! emulator=$!
 # The suite's end marker is all a run needs; a panic will not end by
-# itself (panic=0).
+# itself (panic=0).  DESCTEST- lines are whole lines (framing.sh).
 booted=
 while kill -0 "$bochs" 2>/dev/null; do
-	if [ -z "$booted" ] && grep -q '^DESCTEST-MACHINE' "$log"; then
+	if [ -z "$booted" ] && desctest_has_frame MACHINE "$log"; then
 		booted=$(( ($(date +%s%N) - start) / 1000000000 ))
 	fi
-	if grep -q -e '^DESCTEST-DONE' -e 'Kernel panic' "$log"; then
+	if desctest_has_frame DONE "$log" || grep -q 'Kernel panic' "$log"; then
 		sleep 2
 		kill "$bochs" 2>/dev/null
 		break
@@ -93,6 +101,7 @@ while kill -0 "$bochs" 2>/dev/null; do
 done
 wait "$bochs"
 rc=$?
+emulator=
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
 secs=$((ms / 1000)).$(( ms % 1000 / 100 ))
 touch "$log"

@@ -14,9 +14,12 @@ set -uo pipefail
 console=${1:?usage: expect.sh CONSOLE.txt PROGRAM...}
 shift
 rc=0
+# DESCTEST- lines are whole lines (tests/vm/framing.sh).
+. "$(dirname "$(readlink -f "$0")")/../vm/framing.sh"
 
-kvm=$(sed -n 's/^DESCTEST-INFO kvm=//p' "$console" | head -n 1)
-nested=$(sed -n 's/^DESCTEST-INFO kvm_intel.nested=//p' "$console" | head -n 1)
+info=$(desctest_frames INFO "$console")
+kvm=$(sed -n 's/^DESCTEST-INFO kvm=//p' <<<"$info" | head -n 1)
+nested=$(sed -n 's/^DESCTEST-INFO kvm_intel.nested=//p' <<<"$info" | head -n 1)
 if [ "$kvm" != kvm_intel ]; then
 	echo "bochs_tests: KVM in the Bochs guest was '${kvm:-not reported}', wanted kvm_intel: nothing ran on VMX"
 	exit 1
@@ -29,10 +32,11 @@ esac
 
 for prog in "$@"; do
 	# The program's block: from its BEGIN line to its END line.
-	block=$(awk -v p="$prog" '
+	block=$(desctest_console_lines "$console" | LC_ALL=C awk -v p="$prog" \
+		-v end="$(desctest_frame_re END)" '
 		$0 == "DESCTEST-BEGIN " p { on = 1; next }
-		on && index($0, "DESCTEST-END " p " ") == 1 { exit }
-		on { print }' "$console")
+		on && $0 ~ end && $2 == p { exit }
+		on { print }')
 	if [ -z "$block" ]; then
 		echo "bochs_tests: $prog did not run in the Bochs guest"
 		rc=1

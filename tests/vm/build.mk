@@ -18,6 +18,10 @@
 #                                  default the user-space-only differential,
 #                                  which tests no kernel and is slow in TCG
 #   VM_ONLY="collection:test-glob ..."  when set, only the programs it matches
+#                                  (both: a glob names a program by
+#                                  collection:test or collection/test, as the
+#                                  runner's --filter does; globs leaving no
+#                                  program stop vm-run.sh before the boot)
 
 VM_KVERS ?= 6.12 6.1
 VM_CACHE ?= $(BUILD_ROOT)/vm

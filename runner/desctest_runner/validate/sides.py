@@ -9,14 +9,13 @@ kernel  the side's own kernel, built by lib/kbuild/build-kernel.sh (output
         kept, so the second side builds incrementally) and booted under
         QEMU with the side's programs"""
 
-import fnmatch
 import hashlib
 import os
 import re
 import sys
 import time
 
-from .. import proc
+from .. import proc, results, selection
 
 
 class SideError(Exception):
@@ -38,12 +37,6 @@ def _tail(path, n=12):
 _logged = proc.logged
 
 
-def _make(top, tree, out, kver, *targets):
-    return ["make", "--no-print-directory", "-C", top, "-j2",
-            "KSRC=%s" % tree, "OUTPUT=%s" % out, "KVER=%s" % kver] + \
-        list(targets)
-
-
 def suite_programs(top):
     """Every collection:test of the suite (make validate_list: the
     TEST_PROGS of the build files, the same for every tree)."""
@@ -54,45 +47,43 @@ def suite_programs(top):
     return d.out.split()
 
 
-def _glob(g):
-    """A program glob as the runner's --filter takes it: collection:test
-    or the program's path collection/test."""
-    return g if ":" in g else g.replace("/", ":", 1)
-
-
 def select(programs, globs):
-    """The programs matching any glob (all without globs), in order."""
-    if not globs:
-        return list(programs)
-    return [p for p in programs
-            if any(fnmatch.fnmatchcase(p, _glob(g)) for g in globs)]
+    """The programs a glob names (all without globs), in order: the
+    runner's --filter rule (selection.py), so collection:test and
+    collection/test name the same program."""
+    return selection.select(programs, globs)
+
+
+BUILD_PROGRAMS = os.path.join("runner", "build-programs.sh")
 
 
 def build(top, tree, out, kver, globs, log):
-    """Build the programs (those matching globs, or all) into out; their
-    kselftest-list.txt.  SideError when the build fails."""
+    """Build the programs the globs name (all without globs) into out,
+    with their kselftest-list.txt: runner/build-programs.sh, as
+    bisect-run.sh builds.  SideError when the build fails."""
     os.makedirs(out, exist_ok=True)
-    if not globs:
-        rc = _logged(_make(top, tree, out, kver, "all"), log)
-        progs = None
-    else:
-        progs = select(suite_programs(top), globs)
-        targets = [os.path.join(out, p.replace(":", "/", 1)) for p in progs]
-        rc = _logged(_make(top, tree, out, kver, *targets), log)
+    cmd = [os.path.join(top, BUILD_PROGRAMS), "--output", out]
+    for g in globs:
+        cmd += ["--only", g]
+    cmd += ["--", "KSRC=%s" % tree, "KVER=%s" % kver, "-j2"]
+    rc = _logged(cmd, log)
     if rc != 0:
-        raise SideError("the build against %s failed (make exit %d): %s" % (
-            tree, rc, " | ".join(_tail(log, 3))), log)
-    if progs is not None:
-        lst = os.path.join(out, "kselftest-list.txt")
-        with open(lst + ".tmp", "w") as f:
-            f.write("".join(p + "\n" for p in progs))
-        os.replace(lst + ".tmp", lst)
-    return progs
+        raise SideError("the build against %s failed (%s exit %d): %s" % (
+            tree, BUILD_PROGRAMS, rc, " | ".join(_tail(log, 3))), log)
 
 
-def _latest(root):
+def _latest(root, label):
+    """The run filed under root (a folder of this side and mode alone, new
+    in this validation): its results.json, or None when there is none, it
+    has another label or it is not complete (a runner stopped midway)."""
     path = os.path.join(root, "latest", "results.json")
     if not os.path.isfile(path):
+        return None
+    try:
+        data = results.load(path)
+    except ValueError:
+        return None
+    if data.get("label") != label or data.get("complete") is False:
         return None
     return os.path.realpath(path)
 
@@ -105,9 +96,10 @@ def run_host(top, tree, out, results_root, label, log):
            "--settings", os.path.join(top, "configs", "settings"),
            "--results", results_root, "--ksrc", tree, "--label", label]
     rc = _logged(cmd, log, env=env)
-    res = _latest(results_root)
+    res = _latest(results_root, label)
     if res is None:
-        raise SideError("the runner filed no results (exit %d)" % rc, log)
+        raise SideError("the runner filed no complete run (exit %d)" % rc,
+                        log)
     return res
 
 
@@ -139,9 +131,9 @@ def _vm_run(top, kernel, out, work, label, results_root, tree, log,
     env = dict(os.environ)
     env.setdefault("VM_EXCLUDE", "differential:*")
     rc = _logged(cmd, log, env=env)
-    res = _latest(results_root)
+    res = _latest(results_root, label)
     if res is None:
-        raise SideError("the boot of %s filed no results (vm-run.sh exit "
+        raise SideError("the boot of %s filed no complete run (vm-run.sh exit "
                         "%d): %s" % (kernel, rc, " | ".join(_tail(log, 3))),
                         log)
     return res

@@ -15,11 +15,14 @@ import sys
 import time
 
 from . import bisect_report, compare, machine, plugin, report, results, session, verdict
-from . import validate
-from .config import InputError, read_list
+from . import upstream, validate
+from .config import InputError, read_list, strict_collections
 
 EXIT_USAGE = 2
 EXIT_UNTESTED = 125
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+DEFAULT_SETTINGS = os.path.join(TOP, "configs", "settings")
 
 
 class UsageError(Exception):
@@ -40,7 +43,7 @@ def add_run(sub):
     r.add_argument("--output", required=True,
                    help="build directory holding kselftest-list.txt")
     r.add_argument("--settings", required=True,
-                   help="timeouts file (configs/settings)")
+                   help="timeouts and verdict rules (configs/settings)")
     r.add_argument("--results", required=True, help="results root")
     r.add_argument("--ksrc", default="", help="kernel tree tested")
     r.add_argument("-j", "--jobs", type=int, default=1,
@@ -52,6 +55,12 @@ def add_run(sub):
                    "under OUTPUT (kvm/dt_regs) "
                    "matches (repeatable)")
     r.add_argument("--label", default="", help="name for this run")
+    r.add_argument("--upstream", action="append", default=[],
+                   choices=sorted(upstream.SUITES), metavar="SUITE",
+                   help="also build the kernel tree's own selftests of "
+                   "SUITE (x86) from --ksrc (default: Debian's tree) into "
+                   "OUTPUT/SUITE and run them beside the suite, judged by "
+                   "their exit code as run_kselftest.sh judges them")
     r.set_defaults(func=cmd_run)
 
 
@@ -64,6 +73,10 @@ def add_import_console(sub):
     c.add_argument("--ksrc", default="", help="kernel tree tested")
     c.add_argument("--bisect", action="store_true",
                    help="exit 0 good, 1 bad, 125 untestable (git bisect run)")
+    c.add_argument("--settings", default=DEFAULT_SETTINGS,
+                   help="the settings whose COLLECTION.ktap=strict lines "
+                   "say which collections the strict KTAP rule judges "
+                   "(default: configs/settings of this tree)")
     c.add_argument("console", help="console log with DESCTEST- framing")
     c.set_defaults(func=cmd_import)
 
@@ -191,6 +204,9 @@ def cmd_run(a):
         return untested
     try:
         programs = read_list(a.output, a.settings, a.filter)
+        for suite in a.upstream:
+            programs += upstream.build(suite, TOP, a.output, a.ksrc,
+                                       a.settings, a.filter)
     except InputError as e:
         print("desctest: %s" % e, file=sys.stderr)
         return untested
@@ -220,6 +236,7 @@ def cmd_import(a):
     except OSError as e:
         raise InputError("console log %s: %s" % (a.console, e.strerror)) \
             from None
+    strict = strict_collections(a.settings)
     run_id, run_dir = results.new_run_dir(a.results)
     mach = {"kernel": None, "cpu": None, "kvm": None,
             "ksrc": os.path.abspath(a.ksrc) if a.ksrc else None,
@@ -227,7 +244,8 @@ def cmd_import(a):
             "console": os.path.abspath(a.console)}
     meta = _meta(run_id, a.label, sys.argv, mach)
     reporter = report.Reporter()
-    source = session.ConsoleSource(a.console, run_dir, meta, reporter)
+    source = session.ConsoleSource(a.console, run_dir, meta, reporter,
+                                   strict=strict)
     return _execute(source, run_dir, a.results, run_id, a.bisect, reporter)
 
 

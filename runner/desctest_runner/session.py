@@ -22,6 +22,8 @@ def program_record(run, doc, prog_case):
         "signal": run.signal, "duration_s": run.duration_s,
         "timeout_s": p.timeout, "outcome": prog_case.outcome,
         "reason": prog_case.reason,
+        "rule": "strict" if p.strict else "kselftest",
+        "warnings": prog_case.warnings,
         "ktap_problems": doc.problems if doc else [],
         "totals": doc.totals if doc else None,
         "stdout": run.stdout_file, "stderr": run.stderr_file,
@@ -300,9 +302,10 @@ WIND_DOWN_S = 10.0
 class ConsoleSource(_Source):
     """Files a VM's framed console log (see README) like a local run."""
 
-    def __init__(self, console, run_dir, meta, reporter):
+    def __init__(self, console, run_dir, meta, reporter, strict=()):
         super().__init__(console, run_dir, meta, reporter)
         self.console = console
+        self.strict = frozenset(strict)  # collections under the strict rule
         self.machine = {}
         self.info = {}
         self.done_seen = False
@@ -367,7 +370,8 @@ class ConsoleSource(_Source):
 
     def _file_block(self, b, rawdir):
         coll, _, test = b["id"].partition(":")
-        prog = Program(coll or "console", test or b["id"], None)
+        prog = Program(coll or "console", test or b["id"], None,
+                       coll in self.strict)
         while prog.id in self.done:
             prog.test += "+"
         self.order.append(prog.id)

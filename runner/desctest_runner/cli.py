@@ -56,7 +56,7 @@ def add_run(sub):
                    "matches (repeatable)")
     r.add_argument("--label", default="", help="name for this run")
     r.add_argument("--upstream", action="append", default=[],
-                   choices=sorted(upstream.SUITES), metavar="SUITE",
+                   choices=upstream.SUITES, metavar="SUITE",
                    help="also build the kernel tree's own selftests of "
                    "SUITE (x86) from --ksrc (default: Debian's tree) into "
                    "OUTPUT/SUITE and run them beside the suite, judged by "

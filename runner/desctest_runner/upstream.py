@@ -16,25 +16,24 @@ import sys
 
 from .config import InputError, Program, read_all_settings
 
-# Upstream's program names (without _64/_32), in the order they run.
-X86 = (
-    "ldt_gdt",                  # modify_ldt, set_thread_area: LDT/GDT
-    "sigreturn",                # CS/SS (16-bit, LDT) through sigreturn
-    "sysret_ss_attrs",          # SS attributes after SYSRET
-    "syscall_arg_fault",        # entry with a bad stack/SS
-    "fsgsbase",                 # FS/GS selectors and bases
-    "fsgsbase_restore",         # the same across ptrace/signals
-    "iopl",                     # IOPL and the TSS I/O permission
-    "ioperm",                   # the TSS I/O bitmap
-    "entry_from_vm86",          # vm86 segment state, TSS sp0 (32-bit)
-    "test_vsyscall",            # the vsyscall page and its emulation
-    "sysret_rip",               # non-canonical RIP on SYSRET
-    "syscall_nt",               # EFLAGS.NT (task nesting) on entry
-    "single_step_syscall",      # TF over SYSCALL/SYSENTER (#DB, IST)
-    "check_initial_reg_state",  # segment registers at exec
-)
+LISTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "tests", "upstream")
 
-SUITES = {"x86": X86}
+
+def names(suite):
+    """Upstream's program names (without _64/_32) of SUITE, in the order
+    they run: tests/upstream/SUITE-programs, one a line."""
+    path = os.path.join(LISTS, "%s-programs" % suite)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return [l.split("#")[0].strip() for l in f
+                    if l.split("#")[0].strip()]
+    except OSError as e:
+        raise InputError("%s: %s; run desctest from a full checkout"
+                         % (path, e.strerror)) from None
+
+
+SUITES = ("x86",)
 LOG = "build.log"
 
 
@@ -45,6 +44,22 @@ def selftests_dir(ksrc, suite):
 def build(suite, top, output, ksrc, settings, filters=()):
     """Build SUITE's programs from ksrc into OUTPUT/SUITE; return them as
     Programs (timeouts and rule from settings), those filters match."""
+    default, per, strict = read_all_settings(settings)
+    progs = []
+    for pid in build_suite(suite, output, ksrc):
+        prog = Program(suite, pid.split(":", 1)[1], None, suite in strict)
+        prog.timeout = per.get(prog.path, default)
+        if filters and not any(fnmatch.fnmatchcase(prog.id, g) or
+                               fnmatch.fnmatchcase(prog.path, g)
+                               for g in filters):
+            continue
+        progs.append(prog)
+    return progs
+
+
+def build_suite(suite, output, ksrc):
+    """Build SUITE's programs from ksrc into OUTPUT/SUITE; their
+    collection:test ids, 64-bit then 32-bit of each name."""
     if not ksrc:
         raise InputError("--upstream %s needs --ksrc, the kernel tree whose "
                          "tools/testing/selftests/%s to build (make run_tests "
@@ -56,43 +71,49 @@ def build(suite, top, output, ksrc, settings, filters=()):
     dest = os.path.join(os.path.abspath(output), suite)
     os.makedirs(dest, exist_ok=True)
     log = os.path.join(dest, LOG)
-    names = SUITES[suite]
+    wanted = names(suite)
     # Not desctest's make's flags and variables (OUTPUT, -j...): upstream's
     # Makefile, as run_kselftest.sh's tree is built.
     env = {k: v for k, v in os.environ.items()
            if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
     with open(log, "w") as f:
         p = subprocess.run(["make", "-C", src, "OUTPUT=" + dest] +
-                           list(names), stdout=f, stderr=subprocess.STDOUT,
+                           wanted, stdout=f, stderr=subprocess.STDOUT,
                            stdin=subprocess.DEVNULL, env=env)
     if p.returncode != 0:
         raise InputError("building %s's %s selftests failed (make exit %d); "
                          "see %s" % (ksrc, suite, p.returncode, log))
     if not any(os.path.isfile(os.path.join(dest, n + "_32"))
-               for n in names):
+               for n in wanted):
         print("desctest: %s: no 32-bit programs built (gcc -m32 cannot "
               "link here: install gcc-multilib); the 64-bit ones run"
               % suite, file=sys.stderr)
-    default, per, strict = read_all_settings(settings)
-    progs = []
-    for name in names:
-        for bits in ("64", "32"):
-            test = "%s_%s" % (name, bits)
-            if not os.path.isfile(os.path.join(dest, test)):
-                continue
-            prog = Program(suite, test, None, suite in strict)
-            prog.timeout = per.get(prog.path, default)
-            if filters and not any(fnmatch.fnmatchcase(prog.id, g) or
-                                   fnmatch.fnmatchcase(prog.path, g)
-                                   for g in filters):
-                continue
-            progs.append(prog)
-    return progs
+    return built(suite, output)
 
 
 def built(suite, output):
     """The programs of SUITE under OUTPUT/SUITE (collection:test)."""
     dest = os.path.join(output, suite)
-    return ["%s:%s_%s" % (suite, n, b) for n in SUITES[suite]
+    return ["%s:%s_%s" % (suite, n, b) for n in names(suite)
             for b in ("64", "32")
             if os.path.isfile(os.path.join(dest, "%s_%s" % (n, b)))]
+
+
+def main(argv):
+    """python -m desctest_runner.upstream build SUITE KSRC OUTPUT: build
+    and print the collection:test lines (make UPSTREAM=SUITE)."""
+    if len(argv) != 4 or argv[0] != "build" or argv[1] not in SUITES:
+        print("usage: python -m desctest_runner.upstream build {%s} KSRC "
+              "OUTPUT" % ",".join(SUITES), file=sys.stderr)
+        return 2
+    try:
+        ids = build_suite(argv[1], argv[3], argv[2])
+    except InputError as e:
+        print("desctest: %s" % e, file=sys.stderr)
+        return 1
+    print("\n".join(ids))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -204,9 +204,12 @@ def cmd_run(a):
         return untested
     try:
         programs = read_list(a.output, a.settings, a.filter)
+        listed = {p.id for p in programs}
         for suite in a.upstream:
-            programs += upstream.build(suite, TOP, a.output, a.ksrc,
-                                       a.settings, a.filter)
+            # make UPSTREAM=x86 lists them already: once each.
+            programs += [p for p in upstream.build(
+                suite, TOP, a.output, a.ksrc, a.settings, a.filter)
+                if p.id not in listed]
     except InputError as e:
         print("desctest: %s" % e, file=sys.stderr)
         return untested

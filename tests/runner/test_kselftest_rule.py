@@ -289,3 +289,68 @@ def test_upstream_needs_ksrc(cli, make_output, tmp_path):
     assert p.stderr == ("desctest: %s/tools/testing/selftests/x86/Makefile "
                         "not found: --ksrc %s is not a kernel tree with x86 "
                         "selftests\n" % (tmp_path, tmp_path))
+
+
+FAKE_X86_MAKEFILE = """\
+# A stand-in for upstream's x86 selftests Makefile: NAME_64 for each
+# NAME asked for, a [RUN]/[OK] narrative and exit 0 (ldt_gdt: exit 1).
+%:
+\tprintf '#!/bin/sh\\necho "[RUN]\\t$@"\\necho "[OK]\\t$@"\\nexit %s\\n' \\
+\t\t$(if $(filter ldt_gdt,$@),1,0) > $(OUTPUT)/$@_64
+\tchmod +x $(OUTPUT)/$@_64
+"""
+
+
+def test_upstream_x86_built_and_run(cli, make_output, tmp_path):
+    ksrc = tmp_path / "linux"
+    x86 = ksrc / "tools" / "testing" / "selftests" / "x86"
+    x86.mkdir(parents=True)
+    (x86 / "Makefile").write_text(FAKE_X86_MAKEFILE)
+    output, settings = make_output(["pass.sh"])
+    with open(os.path.join(output, "kselftest-list.txt"), "a") as f:
+        f.write("x86:sigreturn_64\n")      # as make UPSTREAM=x86 lists it
+    p = cli("run", "--output", output, "--settings", settings, "--results",
+            tmp_path / "results", "--ksrc", ksrc, "--upstream", "x86")
+    data = latest(tmp_path)
+    ids = [q["id"] for q in data["programs"]]
+    assert ids[:3] == ["progs:pass.sh", "x86:sigreturn_64", "x86:ldt_gdt_64"]
+    assert sorted(ids) == sorted(set(ids))
+    assert len(ids) == 15          # pass.sh and the 14 of x86-programs
+    progs = {q["id"]: q for q in data["programs"]}
+    assert progs["x86:ldt_gdt_64"]["outcome"] == "fail"
+    assert progs["x86:ldt_gdt_64"]["rule"] == "kselftest"
+    assert progs["x86:iopl_64"]["outcome"] == "pass"
+    assert progs["x86:iopl_64"]["warnings"] == [
+        "the strict KTAP rule would say fail: no KTAP output (2 line(s) of "
+        "stdout, none of them KTAP), exit 0"]
+    assert "desctest: x86: no 32-bit programs built (gcc -m32 cannot link " \
+        "here: install gcc-multilib); the 64-bit ones run" in p.stderr
+    assert p.returncode == 1
+    # A bisect on upstream's tests alone.
+    p = cli("run", "--output", output, "--settings", settings, "--results",
+            tmp_path / "results", "--ksrc", ksrc, "--upstream", "x86",
+            "--filter", "x86:ldt_gdt*", "--bisect")
+    assert [q["id"] for q in latest(tmp_path)["programs"]] == \
+        ["x86:ldt_gdt_64"]
+    assert p.returncode == 1
+    p = cli("run", "--output", output, "--settings", settings, "--results",
+            tmp_path / "results", "--ksrc", ksrc, "--upstream", "x86",
+            "--filter", "x86:iopl*", "--bisect")
+    assert p.returncode == 0
+
+
+def test_upstream_build_failure(cli, make_output, tmp_path):
+    ksrc = tmp_path / "linux"
+    x86 = ksrc / "tools" / "testing" / "selftests" / "x86"
+    x86.mkdir(parents=True)
+    (x86 / "Makefile").write_text("%:\n\t@echo broken; exit 3\n")
+    output, settings = make_output(["pass.sh"])
+    p = cli("run", "--output", output, "--settings", settings, "--results",
+            tmp_path / "results", "--ksrc", ksrc, "--upstream", "x86",
+            "--bisect")
+    assert p.returncode == 125
+    log = os.path.join(output, "x86", "build.log")
+    assert p.stderr == ("desctest: building %s's x86 selftests failed (make "
+                        "exit 2); see %s\n" % (ksrc, log))
+    assert "broken" in open(log).read()
+    assert not os.path.exists(tmp_path / "results")

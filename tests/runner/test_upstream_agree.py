@@ -84,3 +84,15 @@ def test_upstream_stream_read():
         "x86:mov_ss_trap_64": "timeout", "x86:test_shadow_stack_64": "fail"}
     with pytest.raises(agree.Trouble):
         agree.upstream_verdicts(lines[:-1], ktap)
+
+
+def test_kernel_report_is_listed():
+    up = {"x86:a_64": "pass", "x86:a_32": "pass"}
+    bad, lines = run(up, {"x86:a_64": ("pass", {}), "x86:a_32": (
+        "fail", {"reason": "the kernel reported '[ 1.0] WARNING: CPU: 0' "
+                 "(console line 9) while it ran (its own verdict: pass)"})})
+    assert bad == 0
+    assert "a kernel report while it ran: desctest fails it" in lines[0]
+    bad, _ = run(up, {"x86:a_64": ("pass", {}), "x86:a_32": (
+        "fail", {"reason": "exit 1"})})
+    assert bad == 1

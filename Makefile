@@ -18,6 +18,8 @@
 #   KVER=6.12|6.1      Debian source used when KSRC is unset
 #   OUTPUT=dir         build directory
 #   INSTALL_PATH=dir   install destination
+#   UPSTREAM=x86       also build and run the tree's own descriptor-related
+#                      x86 selftests, as collection x86 (tests/upstream)
 #   V=1                show the commands
 
 .DEFAULT_GOAL := all
@@ -52,12 +54,16 @@ endif
 #   INSTALL_DATA   data files (paths under OUTPUT) make install copies
 #   INSTALL_PROGS  executables that are not tests themselves (paths under
 #                  OUTPUT; a test program runs them), installed 0755
+#   EXTRA_LISTS    files of further collection:test lines, made by a rule
+#                  (programs another build makes: make UPSTREAM=x86),
+#                  appended to kselftest-list.txt
 TEST_PROGS :=
 UNIT_TESTS :=
 BENCH_CMDS :=
 CHECK_TARGETS :=
 INSTALL_DATA :=
 INSTALL_PROGS :=
+EXTRA_LISTS :=
 
 include lib/mk/toolchain.mk
 include lib/mk/ksrc.mk
@@ -107,9 +113,10 @@ check: deps
 # The list of programs the runner discovers, in upstream's
 # kselftest-list.txt format: one "collection:test" a line, the program
 # being <dir>/<collection>/<test> under OUTPUT or an install.
-$(OUTPUT)/kselftest-list.txt: $(TEST_BINS) FORCE
+$(OUTPUT)/kselftest-list.txt: $(TEST_BINS) $(EXTRA_LISTS) FORCE
 	$(Q)mkdir -p $(@D)
-	$(Q)printf '%s\n' $(TEST_PROGS) > $@.tmp && mv -f $@.tmp $@
+	$(Q){ printf '%s\n' $(TEST_PROGS); cat /dev/null $(EXTRA_LISTS); } > $@.tmp && \
+		mv -f $@.tmp $@
 
 #> unit_tests       the GoogleTest unit tests
 unit_tests: $(UNIT_TESTS)

@@ -38,6 +38,11 @@ for coll in "${!max[@]}"; do
 		echo "# Written by desctest's make install from configs/settings:"
 		echo "# the largest timeout of this collection's programs (${from[$coll]})."
 		echo "timeout=${max[$coll]}"
+		rule=$(sed -n "s/^$coll\.ktap=\([a-z]*\)\$/\1/p" "$settings" | tail -n 1)
+		if [ "$rule" = strict ]; then
+			echo "# desctest's strict KTAP rule (configs/settings: $coll.ktap=strict)."
+			echo "ktap=strict"
+		fi
 	} >"$dir/$coll/settings.tmp"
 	mv -f "$dir/$coll/settings.tmp" "$dir/$coll/settings"
 done

@@ -99,7 +99,7 @@ def _run_one(tmp, name, script, timeout):
         f.write("bench:%s.sh\n" % name)
     settings = os.path.join(tmp, name, "settings")
     with open(settings, "w") as f:
-        f.write("timeout=%d\n" % timeout)
+        f.write("timeout=%d\nbench.ktap=strict\n" % timeout)
     res = os.path.join(tmp, name, "results")
     env = dict(os.environ, PYTHONPATH=os.path.dirname(HERE), NO_COLOR="1")
     t0 = time.monotonic()

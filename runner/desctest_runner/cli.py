@@ -17,11 +17,14 @@ import sys
 import time
 
 from . import bisect_report, compare, machine, plugin, report, results, session, verdict
-from . import lava, validate
-from .config import InputError, read_list
+from . import lava, upstream, validate
+from .config import InputError, read_list, strict_collections
 
 EXIT_USAGE = 2
 EXIT_UNTESTED = 125
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__))))
+DEFAULT_SETTINGS = os.path.join(TOP, "configs", "settings")
 
 
 class UsageError(Exception):
@@ -42,7 +45,7 @@ def add_run(sub):
     r.add_argument("--output", required=True,
                    help="build directory holding kselftest-list.txt")
     r.add_argument("--settings", required=True,
-                   help="timeouts file (configs/settings)")
+                   help="timeouts and verdict rules (configs/settings)")
     r.add_argument("--results", required=True, help="results root")
     r.add_argument("--ksrc", default="", help="kernel tree tested")
     r.add_argument("-j", "--jobs", type=int, default=1,
@@ -54,6 +57,12 @@ def add_run(sub):
                    "under OUTPUT (kvm/dt_regs) "
                    "matches (repeatable)")
     r.add_argument("--label", default="", help="name for this run")
+    r.add_argument("--upstream", action="append", default=[],
+                   choices=upstream.SUITES, metavar="SUITE",
+                   help="also build the kernel tree's own selftests of "
+                   "SUITE (x86) from --ksrc (default: Debian's tree) into "
+                   "OUTPUT/SUITE and run them beside the suite, judged by "
+                   "their exit code as run_kselftest.sh judges them")
     r.set_defaults(func=cmd_run)
 
 
@@ -66,6 +75,10 @@ def add_import_console(sub):
     c.add_argument("--ksrc", default="", help="kernel tree tested")
     c.add_argument("--bisect", action="store_true",
                    help="exit 0 good, 1 bad, 125 untestable (git bisect run)")
+    c.add_argument("--settings", default=DEFAULT_SETTINGS,
+                   help="the settings whose COLLECTION.ktap=strict lines "
+                   "say which collections the strict KTAP rule judges "
+                   "(default: configs/settings of this tree)")
     c.add_argument("console", help="console log with DESCTEST- framing")
     c.set_defaults(func=cmd_import)
 
@@ -215,6 +228,12 @@ def cmd_run(a):
         return untested
     try:
         programs = read_list(a.output, a.settings, a.filter)
+        listed = {p.id for p in programs}
+        for suite in a.upstream:
+            # make UPSTREAM=x86 lists them already: once each.
+            programs += [p for p in upstream.build(
+                suite, TOP, a.output, a.ksrc, a.settings, a.filter)
+                if p.id not in listed]
     except InputError as e:
         print("desctest: %s" % e, file=sys.stderr)
         return untested
@@ -244,6 +263,7 @@ def cmd_import(a):
     except OSError as e:
         raise InputError("console log %s: %s" % (a.console, e.strerror)) \
             from None
+    strict = strict_collections(a.settings)
     run_id, run_dir = results.new_run_dir(a.results)
     mach = {"kernel": None, "cpu": None, "kvm": None,
             "ksrc": os.path.abspath(a.ksrc) if a.ksrc else None,
@@ -251,7 +271,8 @@ def cmd_import(a):
             "console": os.path.abspath(a.console)}
     meta = _meta(run_id, a.label, sys.argv, mach)
     reporter = report.Reporter()
-    source = session.ConsoleSource(a.console, run_dir, meta, reporter)
+    source = session.ConsoleSource(a.console, run_dir, meta, reporter,
+                                   strict=strict)
     return _execute(source, run_dir, a.results, run_id, a.bisect, reporter)
 
 

@@ -16,6 +16,10 @@ rule:
 - appeared: a test only in B that does not fail; disappeared: a test (or a
   whole program) only in A, which makes B worse unless removals are
   allowed;
+- a result of a program judged by its exit code (the kselftest rule, see
+  verdict.py) is detail: its changes are "changed", never a regression,
+  fix or disappearance; the program's own case carries the verdict, and
+  its warnings are listed after the table;
 - two runs that share no test cannot be compared (NothingInCommon)."""
 
 import re
@@ -142,16 +146,25 @@ def _classify(a, b):
             del only_b[tid]
             pairs.append((ta, tb))
     rows = []
+    ks = results.kselftest_programs(a) | results.kselftest_programs(b)
+
+    def cat_of(before, after, t):
+        cat = change(before, after)
+        if cat in ("regression", "fixed", "disappeared", "appeared") and \
+                results.is_detail(t, ks):
+            return "changed"
+        return cat
     for ta, tb in pairs:
-        cat = change(ta["outcome"], tb["outcome"])
+        cat = cat_of(ta["outcome"], tb["outcome"], tb)
         if cat:
             rows.append((cat, tb["id"], ta["outcome"], tb["outcome"],
                          tb.get("reason") or ""))
     for tb in only_b.values():
-        rows.append((change("-", tb["outcome"]), tb["id"], "-",
+        rows.append((cat_of("-", tb["outcome"], tb), tb["id"], "-",
                      tb["outcome"], tb.get("reason") or ""))
     for ta in only_a.values():
-        rows.append(("disappeared", ta["id"], ta["outcome"], "-", ""))
+        rows.append((cat_of(ta["outcome"], "-", ta), ta["id"], ta["outcome"],
+                     "-", ""))
     rows.sort(key=lambda r: (ORDER.index(r[0]), r[1]))
     return rows, len(pairs)
 
@@ -195,6 +208,11 @@ def main(path_a, path_b, out, warn=None, allow_removed=False):
         print("no differences in %d test(s)" % len(b["tests"]), file=out)
     else:
         print(table(rows), file=out)
+    old = set(results.warnings_of(a))
+    for pid, w in results.warnings_of(b):
+        print("warning (B%s): %s: %s" % (
+            "" if (pid, w) in old else ", new", pid, " ".join(w.split())),
+            file=out)
     gone = len(c.disappeared)
     print("%d regression(s), %d fixed, %d disappeared%s, %d other "
           "change(s)" % (

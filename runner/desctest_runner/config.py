@@ -17,6 +17,10 @@ class Program:
     collection: str    # the directory under OUTPUT, as in kselftest-list.txt
     test: str          # relative to OUTPUT/<collection>
     timeout: int
+    strict: bool = False  # desctest's strict KTAP rule (its collection
+                          # says COLLECTION.ktap=strict in the settings);
+                          # else the verdict is the exit code, as
+                          # upstream's run_kselftest.sh gives it
 
     @property
     def id(self):
@@ -39,11 +43,28 @@ def relative_name(name):
 _SETTING = re.compile(r"^([^=\s]+)\s*=\s*(\S+)$")
 
 
+KTAP_RULES = ("strict", "kselftest")
+
+
 def read_settings(path):
     """Return (default_timeout, {program path: timeout}) from a kselftest
     style settings file: "timeout=N" and "PATH.timeout=N" lines, PATH being
     collection/test (the program's path under OUTPUT)."""
-    default, per = 45, {}
+    default, per, _ = read_all_settings(path)
+    return default, per
+
+
+def strict_collections(path):
+    """The collections a settings file declares strict:
+    "COLLECTION.ktap=strict" lines (see verdict.py)."""
+    return read_all_settings(path)[2]
+
+
+def read_all_settings(path):
+    """(default timeout, {program path: timeout}, {strict collections})
+    from a settings file: "timeout=N", "PATH.timeout=N" and
+    "COLLECTION.ktap=strict|kselftest" lines."""
+    default, per, strict = 45, {}, set()
     try:
         with open(path, encoding="utf-8") as f:
             lines = f.read().splitlines()
@@ -59,10 +80,23 @@ def read_settings(path):
         if not line or line.startswith("#"):
             continue
         m = _SETTING.match(line)
+        if m and m.group(1).endswith(".ktap"):
+            coll = m.group(1)[:-len(".ktap")]
+            if not relative_name(coll) or "/" in coll or \
+                    m.group(2) not in KTAP_RULES:
+                raise InputError("%s:%d: cannot read %r; want "
+                                 "COLLECTION.ktap=strict or "
+                                 "COLLECTION.ktap=kselftest" % (path, n, line))
+            if m.group(2) == "strict":
+                strict.add(coll)
+            else:
+                strict.discard(coll)
+            continue
         if not m or not m.group(1).endswith("timeout") or \
                 not m.group(2).isdigit() or int(m.group(2)) == 0:
-            raise InputError("%s:%d: cannot read %r; want timeout=SECONDS or "
-                             "PATH.timeout=SECONDS (SECONDS > 0)"
+            raise InputError("%s:%d: cannot read %r; want timeout=SECONDS, "
+                             "PATH.timeout=SECONDS (SECONDS > 0) or "
+                             "COLLECTION.ktap=strict"
                              % (path, n, line))
         key, value = m.group(1), int(m.group(2))
         if key == "timeout":
@@ -72,12 +106,13 @@ def read_settings(path):
         else:
             raise InputError("%s:%d: unknown setting %r; want timeout= or "
                              "PATH.timeout=" % (path, n, key))
-    return default, per
+    return default, per, strict
 
 
-def read_list(output, settings, filters=()):
-    """Programs from OUTPUT/kselftest-list.txt, in list order."""
-    listing = os.path.join(output, "kselftest-list.txt")
+def read_list(output, settings, filters=(), listing=None):
+    """Programs from OUTPUT/kselftest-list.txt (or another list in its
+    format), in list order."""
+    listing = listing or os.path.join(output, "kselftest-list.txt")
     try:
         with open(listing, encoding="utf-8") as f:
             lines = f.read().splitlines()
@@ -89,7 +124,7 @@ def read_list(output, settings, filters=()):
     except UnicodeDecodeError as e:
         raise InputError("%s: not UTF-8 text (byte %d); rebuild it with make "
                          "all" % (listing, e.start)) from None
-    default, per = read_settings(settings)
+    default, per, strict = read_all_settings(settings)
     programs, seen = [], set()
     for n, line in enumerate(lines, 1):
         line = line.strip()
@@ -103,7 +138,7 @@ def read_list(output, settings, filters=()):
         if line in seen:
             continue
         seen.add(line)
-        prog = Program(coll, test, None)
+        prog = Program(coll, test, None, coll in strict)
         prog.timeout = per.get(prog.path, default)
         if filters and not any(selection.matches(prog.id, g)
                                for g in filters):

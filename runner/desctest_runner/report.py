@@ -165,12 +165,26 @@ class Reporter:
               file=w)
         bad = list(itertools.islice(
             results.select(data["tests"], verdict.FAILING), max_lines))
+        ks = results.kselftest_programs(data)
         for t in bad:
-            print("  %s %s: %s" % (self.paint(t["outcome"], "%-7s" % t[
-                "outcome"]), t["id"], t.get("reason") or ""), file=w)
+            print("  %s %s: %s%s" % (self.paint(t["outcome"], "%-7s" % t[
+                "outcome"]), t["id"], t.get("reason") or "",
+                results.DETAIL_NOTE if results.is_detail(t, ks) else ""),
+                file=w)
         more = sum(c[o] for o in verdict.FAILING) - len(bad)
         if more > 0:
             print("  ... %d more in summary.md" % more, file=w)
+        warns = results.warnings_of(data)
+        if warns:
+            print("desctest: %d warning(s) on %d program(s) judged by their "
+                  "exit code (kselftest rule):" % (
+                      len(warns), len({p for p, _ in warns})), file=w)
+            for pid, text in warns[:max_lines]:
+                print("  warning %s: %s" % (pid, " ".join(text.split())),
+                      file=w)
+            if len(warns) > max_lines:
+                print("  ... %d more in summary.md" % (
+                    len(warns) - max_lines), file=w)
         if data.get("interrupted"):
             print("desctest: interrupted; results hold what was collected",
                   file=w)

@@ -285,6 +285,28 @@ def junit(data):
     return "".join(junit_chunks(data))
 
 
+def kselftest_programs(data):
+    """Ids of the programs the kselftest rule judged (verdict.py): their
+    own results are detail, their exit code their verdict."""
+    return {p["id"] for p in data.get("programs", ())
+            if p.get("rule") == "kselftest"}
+
+
+def is_detail(test, ks_programs):
+    """True for a result of a kselftest-rule program (not the program's
+    own case): filed and shown, deciding nothing."""
+    return bool(test.get("name")) and test.get("program") in ks_programs
+
+
+def warnings_of(data):
+    """[(program id, warning)] of every program, in run order."""
+    return [(p["id"], w) for p in data.get("programs", ())
+            for w in p.get("warnings") or ()]
+
+
+DETAIL_NOTE = " (a result of a kselftest-rule program; its exit code decides)"
+
+
 def summary_md(data):
     m = data.get("machine", {})
     c = data["counts"]
@@ -307,12 +329,14 @@ def summary_md(data):
     out += ["", "| " + " | ".join(ktap.OUTCOMES) + " |",
             "|" + "---|" * len(ktap.OUTCOMES),
             "| " + " | ".join(str(c[o]) for o in ktap.OUTCOMES) + " |", ""]
+    ks = kselftest_programs(data)
     bad = list(itertools.islice(select(data["tests"], FAILING), SUMMARY_MAX))
     if bad:
         out += ["## Failures", ""]
         for t in bad:
-            out.append("- **%s** `%s`: %s" % (t["outcome"], t["id"],
-                                              t.get("reason") or ""))
+            out.append("- **%s** `%s`: %s%s" % (
+                t["outcome"], t["id"], t.get("reason") or "",
+                DETAIL_NOTE if is_detail(t, ks) else ""))
         more = sum(c[o] for o in FAILING) - len(bad)
         if more > 0:
             out.append("- ... and %d more in results.json" % more)
@@ -327,6 +351,18 @@ def summary_md(data):
         more = c["skip"] + c["xfail"] - len(skips)
         if more > 0:
             out.append("- ... and %d more in results.json" % more)
+        out.append("")
+    warns = warnings_of(data)
+    if warns:
+        out += ["## Warnings", "",
+                "What a program judged by its exit code (the kselftest "
+                "rule) printed that contradicts it; never a failure by "
+                "itself.", ""]
+        for pid, w in warns[:SUMMARY_MAX]:
+            out.append("- `%s`: %s" % (pid, w))
+        if len(warns) > SUMMARY_MAX:
+            out.append("- ... and %d more in results.json (programs' "
+                       "\"warnings\")" % (len(warns) - SUMMARY_MAX))
         out.append("")
     out += ["## Programs", "", "| program | outcome | exit | seconds | output |",
             "|---|---|---|---|---|"]

@@ -23,6 +23,8 @@ def program_record(run, doc, prog_case):
         "signal": run.signal, "duration_s": run.duration_s,
         "timeout_s": p.timeout, "outcome": prog_case.outcome,
         "reason": prog_case.reason,
+        "rule": "strict" if p.strict else "kselftest",
+        "warnings": prog_case.warnings,
         "ktap_problems": doc.problems if doc else [],
         "totals": doc.totals if doc else None,
         "stdout": run.stdout_file, "stderr": run.stderr_file,
@@ -352,9 +354,10 @@ class _Block:
 class ConsoleSource(_Source):
     """Files a VM's framed console log (see README) like a local run."""
 
-    def __init__(self, console, run_dir, meta, reporter):
+    def __init__(self, console, run_dir, meta, reporter, strict=()):
         super().__init__(console, run_dir, meta, reporter)
         self.console = console
+        self.strict = frozenset(strict)  # collections under the strict rule
         self.machine = {}
         self.info = {}
         self.done_seen = False
@@ -446,7 +449,8 @@ class ConsoleSource(_Source):
 
     def _open_block(self, prog_id, at, rawdir):
         coll, _, test = prog_id.partition(":")
-        prog = Program(coll or "console", test or prog_id, None)
+        prog = Program(coll or "console", test or prog_id, None,
+                       coll in self.strict)
         while prog.id in self.done or prog.id in self.order:
             prog.test += "+"
         self.order.append(prog.id)

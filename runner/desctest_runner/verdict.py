@@ -3,9 +3,22 @@
 
 Every KTAP result becomes a case named "<collection:test>::<name>", nested
 ones "<parent>/<child>". One more case per program, "<collection:test>",
-checks the program as a whole: it ran, exited in time without a signal,
-printed a complete KTAP stream whose "# Totals:" agrees with its results,
-and its kselftest exit code agrees with them.
+is the program as a whole. Which rule decides it depends on the program's
+collection:
+
+- strict (desctest's own collections, declared "COLLECTION.ktap=strict"
+  in configs/settings): the program ran, exited in time without a signal,
+  printed a complete KTAP stream whose "# Totals:" agrees with its
+  results, and its kselftest exit code agrees with them; anything else
+  fails it.
+- kselftest (every other collection, upstream's programs): the exit code,
+  as upstream's run_kselftest.sh reads it: 0 pass, 4 skip, anything else
+  fail (a timeout is a timeout, a program that could not start an error).
+  Its KTAP results are still its cases, but only as detail
+  (Case.informational): they decide neither the run's exit status nor a
+  regression. Whatever the strict rule would have said otherwise (no
+  KTAP, a plan its results miss, "# Totals:" that disagree, "not ok" then
+  exit 0...) is a warning on the program (Case.warnings), never a failure.
 """
 
 from dataclasses import dataclass, field
@@ -29,6 +42,10 @@ class Case:
     details: list = field(default_factory=list)
     number: int | None = None
     duration_s: float | None = None
+    warnings: list = field(default_factory=list)
+    # A result of a kselftest-rule program: filed, shown, but the
+    # program's exit code is its verdict (see exit_status, compare.py).
+    informational: bool = False
 
 
 def _tail(lines, n=DETAIL_LINES):
@@ -38,6 +55,7 @@ def _tail(lines, n=DETAIL_LINES):
 def program_cases(run, doc=None):
     """Cases for one ProgramRun (see execute.py)."""
     pid = run.program.id
+    strict = run.program.strict
     if doc is None:
         doc = run.document()
     cases = []
@@ -88,11 +106,12 @@ def program_cases(run, doc=None):
                 reason = "ok over failing nested tests: " + reason
         cases.append(Case(id="%s::%s" % (pid, name), program=pid, name=name,
                           outcome=outcome, reason=reason,
-                          details=details, number=r.number, duration_s=dur))
-    outcome, reason, details = program_verdict(run, doc)
+                          details=details, number=r.number, duration_s=dur,
+                          informational=not strict))
+    outcome, reason, details, warnings = program_verdict(run, doc)
     cases.append(Case(id=pid, program=pid, name="", outcome=outcome,
                       reason=reason, details=details,
-                      duration_s=run.duration_s))
+                      duration_s=run.duration_s, warnings=warnings))
     return cases
 
 
@@ -146,11 +165,15 @@ def _output_tail(run):
 
 
 def program_verdict(run, doc):
-    """(outcome, reason, details) for the program as a whole; a kernel
-    splat while it ran (console runs) makes it fail whatever it printed."""
-    outcome, reason, details = _own_verdict(run, doc)
+    """(outcome, reason, details, warnings) for the program as a whole,
+    by its collection's rule (strict or kselftest); a kernel splat while
+    it ran (console runs) makes it fail whatever it printed."""
+    if run.program.strict:
+        (outcome, reason, details), warnings = _own_verdict(run, doc), []
+    else:
+        outcome, reason, details, warnings = _kselftest_verdict(run, doc)
     if not run.kernel_splats:
-        return outcome, reason, details
+        return outcome, reason, details, warnings
     line, text = run.kernel_splats[0]
     said = "the kernel reported %r (console line %d)%s while it ran" % (
         text, line, " and %d more report(s)" % (len(run.kernel_splats) - 1)
@@ -158,9 +181,37 @@ def program_verdict(run, doc):
     details = ["kernel: line %d: %s" % s for s in
                run.kernel_splats[:DETAIL_LINES]] + details
     if outcome in FAILING:
-        return outcome, "%s; %s" % (reason, said), details
+        return outcome, "%s; %s" % (reason, said), details, warnings
     return "fail", "%s (its own verdict: %s%s)" % (
-        said, outcome, ", " + reason if reason else ""), details
+        said, outcome, ", " + reason if reason else ""), details, warnings
+
+
+# What upstream's run_kselftest.sh makes of an exit code (kselftest/
+# runner.sh): 4 is a skip, 0 a pass, anything else "not ok # exit=N".
+def _kselftest_verdict(run, doc):
+    """The kselftest rule: the exit code is the verdict; what the strict
+    rule says besides is a warning."""
+    strict = _own_verdict(run, doc)
+    if run.status != "exited":
+        # Could not start, ENOEXEC i386 (skip), timeout, signal: the
+        # same under both rules.
+        return strict + ([],)
+    rc = run.returncode
+    if rc == KSFT_PASS:
+        outcome, reason = "pass", "exit 0"
+    elif rc == KSFT_SKIP:
+        outcome, reason = "skip", "exit 4 (skip)"
+    else:
+        outcome, reason = "fail", "exit %d" % rc
+    warnings = []
+    if strict[0] == outcome and not run.leftover:
+        reason = strict[1] or reason
+    else:
+        warnings.append("the strict KTAP rule would say %s: %s" % (
+            strict[0], strict[1]))
+    warnings += ["KTAP: " + p for p in doc.problems
+                 if ("KTAP: " + p) not in warnings and p not in strict[1]]
+    return outcome, reason, strict[2], warnings
 
 
 def _own_verdict(run, doc):
@@ -265,8 +316,10 @@ def _last_words(run, doc, none="(no output)"):
 
 
 def exit_status(cases, bisect=False, interrupted=False):
-    """0 good / 1 bad; with bisect 125 when nothing could be tested."""
-    outs = [c.outcome for c in cases]
+    """0 good / 1 bad; with bisect 125 when nothing could be tested.
+    The results of a kselftest-rule program (informational) do not count:
+    its exit code, the program's own case, does."""
+    outs = [c.outcome for c in cases if not c.informational]
     # An error (a program that could not run) is not "bad" under --bisect:
     # it makes the step untestable, below.
     bad = any(o in FAILING and o != "error" for o in outs)

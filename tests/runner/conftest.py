@@ -42,8 +42,10 @@ def c_fixtures(tmp_path_factory):
 def make_output(tmp_path, c_fixtures):
     """make_output(["pass.sh", "segv", ...], timeout=5, extra="") builds a
     throwaway OUTPUT with kselftest-list.txt ("progs:NAME", the program at
-    OUTPUT/progs/NAME) and a settings file; returns (output, settings)."""
-    def make(names, timeout=5, extra="", collection="progs"):
+    OUTPUT/progs/NAME) and a settings file; returns (output, settings).
+    The collection is strict (desctest's own rule, "COLLECTION.ktap=strict")
+    unless strict=False (upstream's kselftest rule)."""
+    def make(names, timeout=5, extra="", collection="progs", strict=True):
         out = tmp_path / "out"
         (out / "progs").mkdir(parents=True, exist_ok=True)
         for n in names:
@@ -55,8 +57,9 @@ def make_output(tmp_path, c_fixtures):
         (out / "kselftest-list.txt").write_text(
             "".join("%s:%s\n" % (collection, n) for n in names))
         settings = tmp_path / "settings"
-        settings.write_text("# test settings\ntimeout=%d\n%s" % (timeout,
-                                                                 extra))
+        settings.write_text("# test settings\ntimeout=%d\n%s%s" % (
+            timeout, "%s.ktap=strict\n" % collection if strict else "",
+            extra))
         return str(out), str(settings)
     return make
 

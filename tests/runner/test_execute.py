@@ -32,7 +32,7 @@ def test_program_started_during_kill_all_is_killed(tmp_path, make_output,
         runner.kill_all()
         return proc
     monkeypatch.setattr(execute.subprocess, "Popen", popen_then_ctrl_c)
-    run = runner.run(Program("progs", "hang.sh", 3))
+    run = runner.run(Program("progs", "hang.sh", 3, True))
     assert run.status == "interrupted"
     # SIGKILL at once, not the timeout's SIGTERM.
     assert run.returncode == -signal.SIGKILL
@@ -68,7 +68,7 @@ def test_kill_all_while_reading_kills_the_group(tmp_path, make_output,
         if text.startswith("ok 1"):
             runner.stopping.set()
     monkeypatch.setattr(execute.ProgramRun, "add_line", add_line)
-    run = runner.run(Program("progs", "hang.sh", 3))
+    run = runner.run(Program("progs", "hang.sh", 3, True))
     assert run.status == "interrupted"
     assert calls[0] == signal.SIGKILL, calls
     assert run.returncode == -signal.SIGKILL
@@ -121,7 +121,7 @@ def test_long_line_program(tmp_path, make_output, monkeypatch):
     prog.chmod(0o755)
     runner = execute.Runner(output, str(tmp_path / "res" / "raw"),
                             str(tmp_path / "res"))
-    run = runner.run(Program("progs", "long.sh", 20))
+    run = runner.run(Program("progs", "long.sh", 20, True))
     assert run.status == "exited" and run.returncode == 0
     assert run.stdout_lines[2].startswith("x" * 1000)
     assert "299000 more byte(s)" in run.stdout_lines[2]
@@ -147,7 +147,7 @@ def test_raw_files_are_capped_and_say_so(tmp_path, make_output,
     prog.chmod(0o755)
     runner = execute.Runner(output, str(tmp_path / "res" / "raw"),
                             str(tmp_path / "res"))
-    run = runner.run(Program("progs", "loud.sh", 20))
+    run = runner.run(Program("progs", "loud.sh", 20, True))
     assert run.status == "exited" and run.returncode == 0
     printed = b"TAP version 13\n1..1\n" + b"abcdefghi\n" * 30000 + \
         b"ok 1 after the noise\n"
@@ -195,7 +195,7 @@ def run_refused(tmp_path, make_output, monkeypatch, content):
     def enoexec(*a, **kw):
         raise OSError(errno.ENOEXEC, "Exec format error")
     monkeypatch.setattr(execute.subprocess, "Popen", enoexec)
-    run = runner.run(Program("progs", "prog", 3))
+    run = runner.run(Program("progs", "prog", 3, True))
     return run, verdict.program_cases(run)[-1]
 
 

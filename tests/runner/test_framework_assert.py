@@ -23,7 +23,7 @@ def test_run_reports_the_assertion(tmp_path, make_output):
     output, _ = make_output(["framework_assert.sh"])
     res = tmp_path / "res"
     runner = execute.Runner(output, str(res / "raw"), str(res))
-    run = runner.run(Program("progs", "framework_assert.sh", 5))
+    run = runner.run(Program("progs", "framework_assert.sh", 5, True))
     assert run.returncode == 254
     cases = verdict.program_cases(run)
     whole = cases[-1]
@@ -41,7 +41,7 @@ def test_console_run_reports_the_assertion():
         text = f.read()
     ktap = text.split("<<EOF2\n")[1].split("EOF2\n")[0]
     report = text.split("<<EOF2\n")[2].split("EOF2\n")[0]
-    run = ProgramRun(Program("kvm", "dt_regs", 5), status="exited",
+    run = ProgramRun(Program("kvm", "dt_regs", 5, True), status="exited",
                      returncode=254)
     run.stdout_lines = (ktap + report).splitlines()
     whole = verdict.program_cases(run)[-1]
@@ -52,7 +52,7 @@ def test_console_run_reports_the_assertion():
 def test_missing_addr2line_is_not_the_message():
     # The guest initramfs has no addr2line: the shell says so instead of
     # the frames; the reason is still the assertion and its message.
-    run = ProgramRun(Program("kvm", "ist", 5), status="exited",
+    run = ProgramRun(Program("kvm", "ist", 5, True), status="exited",
                      returncode=254)
     run.stdout_lines = [
         "TAP version 13", "1..8",
@@ -71,7 +71,7 @@ def test_missing_addr2line_is_not_the_message():
 
 
 def test_exit_254_without_a_report_stays_a_bad_exit_code():
-    run = ProgramRun(Program("kvm", "ist", 5), status="exited",
+    run = ProgramRun(Program("kvm", "ist", 5, True), status="exited",
                      returncode=254)
     run.stdout_lines = ["TAP version 13", "1..1", "ok 1 a"]
     whole = verdict.program_cases(run)[-1]

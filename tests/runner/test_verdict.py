@@ -9,7 +9,7 @@ from desctest_runner.execute import ProgramRun
 
 
 def prog_case(text, rc, status="exited"):
-    run = ProgramRun(Program("c", "p", 5), status=status, returncode=rc)
+    run = ProgramRun(Program("c", "p", 5, True), status=status, returncode=rc)
     run.stdout_lines = text.splitlines()
     cases = verdict.program_cases(run)
     return cases[-1]
@@ -55,7 +55,7 @@ def test_status_beats_exit_code():
 
 
 def test_subtests_keep_their_outcomes_when_the_program_dies():
-    run = ProgramRun(Program("c", "p", 5), status="signaled", returncode=-11,
+    run = ProgramRun(Program("c", "p", 5, True), status="signaled", returncode=-11,
                      signal="SIGSEGV", error="crashed: killed by SIGSEGV")
     run.stdout_lines = ["TAP version 13", "1..3", "ok 1 a",
                         "# SEEN 0x1 WANTED 0x2", "not ok 2 b"]
@@ -70,7 +70,7 @@ def test_fail_reason_is_the_line_marked_mismatch():
     # Later lines of the same test that matched do not hide the one that
     # differed; without a mark the last words before "not ok" are kept.
     c = {x.name: x for x in verdict.program_cases(ProgramRun(
-        Program("c", "p", 5), status="exited", returncode=1,
+        Program("c", "p", 5, True), status="exited", returncode=1,
         stdout_lines=["TAP version 13", "1..2",
                       "# a: type seen 0x3 wanted 0x3",
                       "# a: P seen 0x0 wanted 0x1  <-- MISMATCH",
@@ -82,7 +82,7 @@ def test_fail_reason_is_the_line_marked_mismatch():
 
 
 def test_duplicate_names_stay_apart():
-    run = ProgramRun(Program("c", "p", 5), returncode=0)
+    run = ProgramRun(Program("c", "p", 5, True), returncode=0)
     run.stdout_lines = ["1..2", "ok 1 same", "ok 2 same"]
     assert [c.id for c in verdict.program_cases(run)] == [
         "c:p::same", "c:p::same [2]", "c:p"]
@@ -117,7 +117,7 @@ def nested_cases(children, parent="ok 1 selftests: x86: a"):
     text = ("TAP version 13\n1..1\n# selftests: x86: a\n" +
             "".join("# " + l + "\n" for l in children.splitlines()) +
             parent + "\n")
-    run = ProgramRun(Program("c", "p", 5), status="exited",
+    run = ProgramRun(Program("c", "p", 5, True), status="exited",
                      returncode=0 if parent.startswith("ok") else 1)
     run.stdout_lines = text.splitlines()
     return {c.name: c for c in verdict.program_cases(run)}

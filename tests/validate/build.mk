@@ -29,8 +29,13 @@ validate: deps
 		--results $(RESULTS) $(VALIDATE_ARGS)
 
 #> validate_list    the suite's programs, collection:test, one a line
-validate_list:
+# With UPSTREAM=x86 the list of upstream's programs is made first (their
+# build), so that what selects programs by this list (validate's
+# --programs, bisect-run.sh's --filter through runner/build-programs.sh)
+# names them too.
+validate_list: $(EXTRA_LISTS)
 	@printf '%s\n' $(TEST_PROGS)
+	@cat /dev/null $(EXTRA_LISTS)
 
 # The four end-to-end cases (fix on Debian's tree as shipped, a regression,
 # a patch that does not apply, a checkpatch error) and the units of the

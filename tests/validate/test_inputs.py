@@ -158,3 +158,28 @@ def test_worktrees_skip_hooks_and_signing_and_keep_the_users(tmp_path):
     listed = git(repo, "worktree", "list", "--porcelain")
     assert "worktree %s\n" % users in listed + "\n"
     assert ours not in listed
+
+
+def test_globs_name_upstreams_programs_with_upstream_x86(tmp_path):
+    """UPSTREAM=x86: build-programs.sh (bisect-run.sh's build, and
+    validate's) selects upstream's x86 programs by the same globs, so
+    `UPSTREAM=x86 git bisect run ... --filter 'x86:ldt_gdt*'` builds and
+    lists upstream's ldt_gdt alone."""
+    tree = os.environ.get("DESCTEST_PATCHED_TREE") or \
+        os.path.join(TOP, ".build", "ksrc", "linux-source-6.12")
+    if not os.path.isfile(os.path.join(tree, ".desctest-prepared")):
+        pytest.skip("the default tree %s is not prepared: run make "
+                    "(without KSRC) first" % tree)
+    out = tmp_path / "out"
+    p = subprocess.run([os.path.join(TOP, "runner", "build-programs.sh"),
+                        "--output", str(out), "--only", "x86:ldt_gdt*", "--",
+                        "UPSTREAM=x86", "KSRC=%s" % tree],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True)
+    assert p.returncode == 0, p.stderr[-2000:]
+    listed = (out / "kselftest-list.txt").read_text().split()
+    assert listed[0] == "x86:ldt_gdt_64" and \
+        set(listed) <= {"x86:ldt_gdt_64", "x86:ldt_gdt_32"}, listed
+    assert p.stdout.split() == listed
+    for prog in listed:
+        assert os.access(out / "x86" / prog.split(":")[1], os.X_OK), prog

@@ -32,3 +32,17 @@ scan_bin: $(SCAN_BIN)
 scan: $(SCAN_BIN)
 	$(Q)test -n "$(SCAN)" || { echo "desctest: make scan needs SCAN=PATH (a file or a tree)" >&2; exit 2; }
 	$(Q)$(TOP)/desctest scan --scanner $(SCAN_BIN) $(SCAN_ARGS) $(SCAN)
+
+# desc_sweep's engine: the driver (lib/scan/sweep.cpp) with the
+# differential's classifier and libdesc.  ./desctest sweep compiles
+# lib/scan/sweep_unit.c around the user's decoder with each compiler and
+# links it with these.
+SWEEP_ENGINE := $(OUTPUT)/scan/libsweep.a
+$(OUTPUT)/scan/sweep.o: $(TOP)/lib/scan/sweep.cpp $(wildcard $(TOP)/tests/differential/*.h*) $(LIBDESC_HDRS)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(DEPFLAGS) -I$(TOP)/tests/differential -c $< -o $@
+
+$(SWEEP_ENGINE): $(OUTPUT)/scan/sweep.o $(OUTPUT)/differential/classify.o
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+scan_bin: $(SWEEP_ENGINE) $(LIBDESC)

@@ -15,7 +15,7 @@ import sys
 import time
 
 from . import bisect_report, compare, machine, plugin, report, results, session, verdict
-from . import scan, validate
+from . import scan, sweep, validate
 from .config import InputError, read_list
 
 EXIT_USAGE = 2
@@ -95,10 +95,14 @@ def add_scan(sub):
     scan.add_parser(sub).set_defaults(func=scan.main)
 
 
+def add_sweep(sub):
+    sweep.add_parser(sub).set_defaults(func=sweep.main)
+
+
 # One function per subcommand adds its parser: a new command is one more
 # module and one more line here.
 SUBCOMMANDS = [add_run, add_import_console, add_compare, add_bisect_report,
-               add_validate, add_scan]
+               add_validate, add_scan, add_sweep]
 
 
 def _parser():

@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 
 from .config import InputError
 
@@ -180,6 +181,19 @@ KERNEL_CONFIG = """#define CONFIG_X86_64 1
 #define CONFIG_PAGE_OFFSET 0
 #define CONFIG_ILLEGAL_POINTER_VALUE 0xdead000000000000
 #define CONFIG_HZ 250
+#define CONFIG_PAGE_SHIFT 12
+#define CONFIG_NODES_SHIFT 10
+#define CONFIG_X86_MINIMUM_CPU_FAMILY 64
+#define CONFIG_DEFAULT_MMAP_MIN_ADDR 65536
+#define CONFIG_CPU_SUP_INTEL 1
+#define CONFIG_CPU_SUP_AMD 1
+#define CONFIG_KVM_INTEL 1
+#define CONFIG_KVM_AMD 1
+#define CONFIG_KVM 1
+#define CONFIG_X86_LOCAL_APIC 1
+#define CONFIG_X86_IO_APIC 1
+#define CONFIG_PCI 1
+#define CONFIG_ACPI 1
 #define CONFIG_LOG_BUF_SHIFT 17
 #define CONFIG_BASE_SMALL 0
 #define CONFIG_MMU 1
@@ -201,7 +215,22 @@ def kernel_shims(kroot, shim):
                 f.write("#include <asm-generic/%s>\n" % name)
 
 
-def command_for(file, model, shim_root=None):
+def _ancestors(file, roots):
+    """The folders between the file's and the scanned root it lies in:
+    a tree's relative includes ("../x.h" or a sibling folder's header
+    named from its parent, as kernel makefiles' -I$(src) do)."""
+    out = []
+    for r in roots:
+        if not file.startswith(r.rstrip(os.sep) + os.sep):
+            continue
+        d = os.path.dirname(os.path.dirname(file))
+        while len(d) >= len(r.rstrip(os.sep)):
+            out.append(d)
+            d = os.path.dirname(d)
+    return out
+
+
+def command_for(file, model, shim_root=None, roots=()):
     """The clang arguments one file is parsed with; a kernel file's shims
     go under shim_root (one folder per kernel tree)."""
     text = _read_head(file)
@@ -259,7 +288,7 @@ def command_for(file, model, shim_root=None):
                      "-include", os.path.join(kroot, "include", "linux", "kconfig.h"),
                      "-D__KERNEL__"]
     seen = set()
-    for i in incs:
+    for i in incs + _ancestors(file, roots):
         if i not in seen:
             seen.add(i)
             args.append("-I" + i)
@@ -274,43 +303,86 @@ def _shards(files, n):
     return [files[i:i + size] for i in range(0, len(files), size)]
 
 
+def _run_shard(cmd, shard, tmp, tag):
+    """Run the checker on a shard; a file it crashes on is reported as
+    such and the checker goes on with the files after it."""
+    findings, reports = [], []
+    todo = list(shard)
+    n = 0
+    while todo:
+        n += 1
+        out_path = os.path.join(tmp, "out%s.%d" % (tag, n))
+        err_path = os.path.join(tmp, "err%s.%d" % (tag, n))
+        with open(out_path, "w") as out, open(err_path, "w") as err:
+            p = subprocess.Popen(cmd + todo, stdout=out, stderr=err,
+                                 stdin=subprocess.DEVNULL)
+            try:
+                p.wait()
+            finally:
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+        done = set()
+        with open(out_path) as out:
+            for line in out:
+                if not line.endswith("\n"):
+                    break		# cut off by the crash
+                rec = json.loads(line)
+                if rec.pop("kind") == "finding":
+                    findings.append(rec)
+                else:
+                    reports.append(rec)
+                    done.add(rec["file"])
+        if p.returncode == 0:
+            break
+        rest = [f for f in todo if f not in done]
+        if p.returncode > 0 or not rest:
+            with open(err_path) as err:
+                msg = " ".join(err.read().split())[-300:]
+            raise InputError("scan: the checker failed (exit %d): %s" % (
+                p.returncode, msg or "no message"))
+        # Killed by a signal inside clang: name the file, go on after it.
+        reports.append({"file": rest[0], "errors": 1, "missing": [],
+                        "first_error": "the checker crashed (signal %d) "
+                        "on this file; nothing in it was examined" %
+                        -p.returncode})
+        todo = rest[1:]
+    return findings, reports
+
+
 def run_checker(scanner, files, roots, model, jobs):
     """(findings, file reports) of every file."""
     with tempfile.TemporaryDirectory(prefix="desctest-scan-") as tmp:
         db = os.path.join(tmp, "compile_commands.json")
         with open(db, "w") as f:
             json.dump([{"directory": os.path.dirname(p), "file": p,
-                        "arguments": command_for(p, model, os.path.join(tmp, "shims"))} for p in files], f)
-        procs = []
-        try:
-            for i, shard in enumerate(_shards(files, jobs)):
-                out = open(os.path.join(tmp, "out%d" % i), "w+")
-                err = open(os.path.join(tmp, "err%d" % i), "w+")
-                cmd = [scanner, "-p", db, "--stub-dir", os.path.join(tmp, "stubs")]
-                for r in roots:
-                    cmd += ["--root", r]
-                procs.append((subprocess.Popen(cmd + shard, stdout=out,
-                                               stderr=err), out, err))
-            for p, _, _ in procs:
-                p.wait()
-        finally:
-            for p, _, _ in procs:
-                if p.poll() is None:
-                    p.kill()
-                    p.wait()
+                        "arguments": command_for(p, model, os.path.join(tmp, "shims"),
+                                                 roots)} for p in files], f)
+        cmd = [scanner, "-p", db, "--stub-dir", os.path.join(tmp, "stubs")]
+        for r in roots:
+            cmd += ["--root", r]
+        shards = _shards(files, jobs)
+        results = [None] * len(shards)
+        errors = []
+
+        def work(i):
+            try:
+                results[i] = _run_shard(cmd, shards[i], tmp, str(i))
+            except InputError as e:
+                errors.append(e)
+
+        threads = [threading.Thread(target=work, args=(i,))
+                   for i in range(len(shards))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if errors:
+            raise errors[0]
         findings, reports = [], []
-        for p, out, err in procs:
-            out.seek(0)
-            err.seek(0)
-            if p.returncode != 0:
-                msg = " ".join(err.read().split())[-300:]
-                raise InputError("scan: the checker failed (exit %d): %s" % (
-                    p.returncode, msg or "no message"))
-            for line in out:
-                rec = json.loads(line)
-                (findings if rec.pop("kind") == "finding" else reports).append(rec)
-            out.close()
-            err.close()
+        for fnd, rep in results:
+            findings += fnd
+            reports += rep
     seen, unique = set(), []
     for f in sorted(findings, key=lambda r: (r["file"], r["line"], r["col"])):
         key = (f["file"], f["line"], f["col"], f["expr"], f["macro"])

@@ -14,10 +14,20 @@
 // the semantic patch is not told of, macros, C++.
 // Options: --no-includes --include-headers
 
-virtual patch
-virtual context
 virtual org
 virtual report
+
+@initialize:python@
+@@
+# One report per line: a shift matched by two rules is one finding.
+seen = set()
+
+def first(p):
+    key = (p[0].file, p[0].line)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 @bf@
 identifier S, fld;
@@ -29,100 +39,105 @@ struct S {
   ...
 };
 
-@byte_op depends on !patch@
+@byte_op@
 typedef u8, __u8, uint8_t, u16, __u16, uint16_t, u64, __u64, uint64_t;
 {u8, __u8, uint8_t, unsigned char} b;
 {u64, __u64, uint64_t, unsigned long, unsigned long long} w;
 position p;
 @@
 (
-  w | <+... b@p << 24 ...+>
+  w | <+... \(b@p\|(b@p)\) << 24 ...+>
 |
-  <+... b@p << 24 ...+> | w
+  <+... \(b@p\|(b@p)\) << 24 ...+> | w
 |
-  w + <+... b@p << 24 ...+>
+  w + <+... \(b@p\|(b@p)\) << 24 ...+>
 |
-  <+... b@p << 24 ...+> + w
+  <+... \(b@p\|(b@p)\) << 24 ...+> + w
 |
-  w = <+... b@p << 24 ...+>
+  w = <+... \(b@p\|(b@p)\) << 24 ...+>
 |
-  w |= <+... b@p << 24 ...+>
+  w |= <+... \(b@p\|(b@p)\) << 24 ...+>
 |
-  w += <+... b@p << 24 ...+>
+  w += <+... \(b@p\|(b@p)\) << 24 ...+>
 )
 
-@half_op depends on !patch@
+@half_op@
 typedef u8, __u8, uint8_t, u16, __u16, uint16_t, u64, __u64, uint64_t;
 {u16, __u16, uint16_t, unsigned short} h;
 {u64, __u64, uint64_t, unsigned long, unsigned long long} w;
 position p;
 @@
 (
-  w | <+... h@p << 16 ...+>
+  w | <+... \(h@p\|(h@p)\) << 16 ...+>
 |
-  <+... h@p << 16 ...+> | w
+  <+... \(h@p\|(h@p)\) << 16 ...+> | w
 |
-  w + <+... h@p << 16 ...+>
+  w + <+... \(h@p\|(h@p)\) << 16 ...+>
 |
-  <+... h@p << 16 ...+> + w
+  <+... \(h@p\|(h@p)\) << 16 ...+> + w
 |
-  w = <+... h@p << 16 ...+>
+  w = <+... \(h@p\|(h@p)\) << 16 ...+>
 |
-  w |= <+... h@p << 16 ...+>
+  w |= <+... \(h@p\|(h@p)\) << 16 ...+>
 |
-  w += <+... h@p << 16 ...+>
+  w += <+... \(h@p\|(h@p)\) << 16 ...+>
 )
 
-@bitfield_op depends on !patch@
+@bitfield_op@
 typedef u8, __u8, uint8_t, u16, __u16, uint16_t, u64, __u64, uint64_t;
-identifier bf.S, bf.fld;
-struct S *ps;
-struct S s;
+identifier bf.fld;
+expression ps, s;
 {u64, __u64, uint64_t, unsigned long, unsigned long long} w;
 position p;
 @@
 (
-  w | <+... \(ps->fld@p << 24\|s.fld@p << 24\) ...+>
+  w | <+... \(ps->fld@p\|(ps->fld@p)\|s.fld@p\|(s.fld@p)\) << 24 ...+>
 |
-  <+... \(ps->fld@p << 24\|s.fld@p << 24\) ...+> | w
+  <+... \(ps->fld@p\|(ps->fld@p)\|s.fld@p\|(s.fld@p)\) << 24 ...+> | w
 |
-  w + <+... \(ps->fld@p << 24\|s.fld@p << 24\) ...+>
+  w + <+... \(ps->fld@p\|(ps->fld@p)\|s.fld@p\|(s.fld@p)\) << 24 ...+>
 |
-  <+... \(ps->fld@p << 24\|s.fld@p << 24\) ...+> + w
+  <+... \(ps->fld@p\|(ps->fld@p)\|s.fld@p\|(s.fld@p)\) << 24 ...+> + w
 |
-  w = <+... \(ps->fld@p << 24\|s.fld@p << 24\) ...+>
+  w = <+... \(ps->fld@p\|(ps->fld@p)\|s.fld@p\|(s.fld@p)\) << 24 ...+>
 |
-  w |= <+... \(ps->fld@p << 24\|s.fld@p << 24\) ...+>
+  w |= <+... \(ps->fld@p\|(ps->fld@p)\|s.fld@p\|(s.fld@p)\) << 24 ...+>
 |
-  w += <+... \(ps->fld@p << 24\|s.fld@p << 24\) ...+>
+  w += <+... \(ps->fld@p\|(ps->fld@p)\|s.fld@p\|(s.fld@p)\) << 24 ...+>
 )
 
 @script:python depends on report@
 p << byte_op.p;
 @@
-coccilib.report.print_report(p[0], "WARNING: narrow operand promoted to int and shifted into bit 31 sign-extends when widened to 64 bits; cast it to the wide type first")
+if first(p):
+    coccilib.report.print_report(p[0], "WARNING: narrow operand promoted to int and shifted into bit 31 sign-extends when widened to 64 bits; cast it to the wide type first")
 
 @script:python depends on org@
 p << byte_op.p;
 @@
-cocci.print_main("promoted narrow operand shifted into bit 31", p)
+if first(p):
+    cocci.print_main("promoted narrow operand shifted into bit 31", p)
 
 @script:python depends on report@
 p << half_op.p;
 @@
-coccilib.report.print_report(p[0], "WARNING: narrow operand promoted to int and shifted into bit 31 sign-extends when widened to 64 bits; cast it to the wide type first")
+if first(p):
+    coccilib.report.print_report(p[0], "WARNING: narrow operand promoted to int and shifted into bit 31 sign-extends when widened to 64 bits; cast it to the wide type first")
 
 @script:python depends on org@
 p << half_op.p;
 @@
-cocci.print_main("promoted narrow operand shifted into bit 31", p)
+if first(p):
+    cocci.print_main("promoted narrow operand shifted into bit 31", p)
 
 @script:python depends on report@
 p << bitfield_op.p;
 @@
-coccilib.report.print_report(p[0], "WARNING: narrow operand promoted to int and shifted into bit 31 sign-extends when widened to 64 bits; cast it to the wide type first")
+if first(p):
+    coccilib.report.print_report(p[0], "WARNING: narrow operand promoted to int and shifted into bit 31 sign-extends when widened to 64 bits; cast it to the wide type first")
 
 @script:python depends on org@
 p << bitfield_op.p;
 @@
-cocci.print_main("promoted narrow operand shifted into bit 31", p)
+if first(p):
+    cocci.print_main("promoted narrow operand shifted into bit 31", p)

@@ -26,7 +26,18 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 C_EXT = (".c", ".h")
 CXX_EXT = (".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".c++", ".h++")
-RESOURCE_DIR = "/usr/lib/llvm-14/lib/clang/14.0.6"
+def _resource_dir():
+    """clang 14's builtin headers (stddef.h, stdint.h, ...): the checker
+    links libclang-cpp 14, whose parse needs this folder named."""
+    base = "/usr/lib/llvm-14/lib/clang"
+    try:
+        versions = sorted(os.listdir(base))
+    except OSError:
+        versions = []
+    return os.path.join(base, versions[-1]) if versions else base + "/14"
+
+
+RESOURCE_DIR = _resource_dir()
 TARGETS = {"lp64": "x86_64-linux-gnu", "llp64": "x86_64-w64-mingw32"}
 # A file that includes one of these, or tests _WIN32/_MSC_VER, is
 # Windows-style code: unsigned long (ULONG, DWORD) is 32 bits there.

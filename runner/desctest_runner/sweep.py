@@ -17,6 +17,7 @@ input (no such file, a compile error, no engine built).
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -58,7 +59,7 @@ def add_parser(sub):
 
 def _first_error(text):
     for line in text.splitlines():
-        if "error" in line:
+        if re.search(r"\berror: ", line):
             return " ".join(line.split())
     return " ".join(text.split())[:300] or "no message"
 

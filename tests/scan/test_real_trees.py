@@ -19,7 +19,7 @@ KVER = os.environ.get("DESCTEST_TREE_KVER", "")
 DIRS = ["arch/x86", "virt/kvm", "tools/testing/selftests"]
 PROC = "tools/testing/selftests/kvm/include/x86_64/processor.h"
 # get_desc64_base()'s "(desc->base2) << 24" in the pristine processor.h
-UNPATCHED_LINE = {"6.12": 424, "6.1": 0}
+UNPATCHED_LINE = {"6.12": 424, "6.1": 234}
 
 pytestmark = pytest.mark.skipif(
     not (TREE and UNPATCHED and KVER),

@@ -4,7 +4,8 @@
 # make bench: how long ./desctest scan takes on a kernel tree's
 # directories.   bench.sh SCANNER KSRC DIR...
 set -eu
-scanner=$1 ksrc=$2
+scanner=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+ksrc=$2
 shift 2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp)
@@ -19,5 +20,7 @@ if [ "$rc" -gt 1 ]; then
 fi
 files=$(sed -n 's/^ "files": \([0-9]*\),$/\1/p' "$out")
 findings=$(grep -c '"line":' "$out" || true)
+# DESCTEST_SCAN_JSON=file keeps the scan's JSON (for the triage).
+[ -z "${DESCTEST_SCAN_JSON:-}" ] || cp "$out" "$DESCTEST_SCAN_JSON"
 secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 echo "desc_scan: $* of $(basename "$ksrc"): $files files, $findings findings in $secs s ($(nproc) CPUs; target under 300 s)"

@@ -49,3 +49,4 @@ scan_trees_check: scan_bin
 
 # Scan time of the real-tree directories, on the tree of this KVER/KSRC.
 BENCH_CMDS += $(TOP)/lib/scan/bench.sh $(SCAN_BIN) $(KSRC) $(SCAN_TREE_DIRS);
+bench: scan_bin $(KSRC_STAMP)

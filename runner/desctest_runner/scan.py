@@ -314,19 +314,20 @@ def _shards(files, n):
     return [files[i:i + size] for i in range(0, len(files), size)]
 
 
-def _run_shard(cmd, shard, tmp, tag):
+def _run_shard(cmd, shard, tmp, tag, live, stop):
     """Run the checker on a shard; a file it crashes on is reported as
     such and the checker goes on with the files after it."""
     findings, reports = [], []
     todo = list(shard)
     n = 0
-    while todo:
+    while todo and not stop.is_set():
         n += 1
         out_path = os.path.join(tmp, "out%s.%d" % (tag, n))
         err_path = os.path.join(tmp, "err%s.%d" % (tag, n))
         with open(out_path, "w") as out, open(err_path, "w") as err:
             p = subprocess.Popen(cmd + todo, stdout=out, stderr=err,
                                  stdin=subprocess.DEVNULL)
+            live.append(p)
             try:
                 p.wait()
             finally:
@@ -344,7 +345,7 @@ def _run_shard(cmd, shard, tmp, tag):
                 else:
                     reports.append(rec)
                     done.add(rec["file"])
-        if p.returncode == 0:
+        if p.returncode == 0 or stop.is_set():
             break
         rest = [f for f in todo if f not in done]
         if p.returncode > 0 or not rest:
@@ -374,20 +375,34 @@ def run_checker(scanner, files, roots, model, jobs):
             cmd += ["--root", r]
         shards = _shards(files, jobs)
         results = [None] * len(shards)
-        errors = []
+        errors, live, stop = [], [], threading.Event()
 
         def work(i):
             try:
-                results[i] = _run_shard(cmd, shards[i], tmp, str(i))
-            except InputError as e:
+                results[i] = _run_shard(cmd, shards[i], tmp, str(i), live,
+                                        stop)
+            except Exception as e:     # raised again below, in this thread
                 errors.append(e)
 
-        threads = [threading.Thread(target=work, args=(i,))
+        threads = [threading.Thread(target=work, args=(i,), daemon=True)
                    for i in range(len(shards))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        try:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            # Interrupted (Ctrl-C, SIGTERM): no checker outlives the scan.
+            stop.set()
+            for t in threads:
+                while True:
+                    for p in list(live):
+                        if p.poll() is None:
+                            p.kill()
+                            p.wait()
+                    if not t.is_alive():
+                        break
+                    t.join(0.2)
         if errors:
             raise errors[0]
         findings, reports = [], []

@@ -130,3 +130,42 @@ def test_patched_get_desc64_base_clean():
     assert [f for f in out["findings"] if f["function"] == "get_desc64_base"] == []
     with open(path) as f:
         assert "(uint64_t)desc->base2 << 24" in f.read()
+
+
+def _checkers_of(pid):
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open("/proc/%s/cmdline" % d, "rb") as f:
+                argv0 = f.read().split(b"\0")[0]
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == pid and argv0.endswith(b"desc_scan"):
+            out.append(int(d))
+    return out
+
+
+@pytest.mark.skipif(not KSRC, reason="DESCTEST_KSRC unset: make scan_check "
+                    "passes the patched Debian tree (a scan long enough to stop)")
+def test_sigterm_stops_every_checker():
+    import signal
+    import time
+    p = subprocess.Popen([os.path.join(TOP, "desctest"), "scan", "-q",
+                          os.path.join(KSRC, "arch", "x86")],
+                         cwd=TOP, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         stdin=subprocess.DEVNULL, text=True)
+    seen = []
+    deadline = time.monotonic() + 60
+    while not seen and time.monotonic() < deadline and p.poll() is None:
+        time.sleep(0.2)
+        seen = _checkers_of(p.pid)
+    assert seen, "no checker started"
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=60)
+    assert (p.returncode, out) == (130, "")
+    assert err.splitlines()[-1] == "desctest: interrupted"
+    assert [c for c in seen if os.path.exists("/proc/%d" % c)] == []

@@ -503,11 +503,20 @@ public:
 	unsigned errors = 0;
 	std::string first;
 
+	std::set<std::string> unknown_types;	// "unknown type name 'X'"
+
 	void HandleDiagnostic(DiagnosticsEngine::Level level, const Diagnostic &info) override
 	{
 		DiagnosticConsumer::HandleDiagnostic(level, info);
 		if (level < DiagnosticsEngine::Error)
 			return;
+		{
+			llvm::SmallString<200> m;
+			info.FormatDiagnostic(m);
+			StringRef t = m.str();
+			if (t.consume_front("unknown type name '") && t.endswith("'"))
+				unknown_types.insert(t.drop_back().str());
+		}
 		if (errors++ == 0) {
 			llvm::SmallString<200> msg;
 			info.FormatDiagnostic(msg);
@@ -571,7 +580,7 @@ int main(int argc, char **argv)
 	for (const auto &f : files) {
 		if (db->getCompileCommands(f).empty()) {
 			std::printf("{\"kind\":\"file\",\"file\":%s,\"errors\":1,\"first_error\":%s,"
-				    "\"missing\":[]}\n",
+				    "\"missing\":[],\"unknown_types\":[]}\n",
 				    json_str(f).c_str(),
 				    json_str("no entry in the compilation database").c_str());
 			continue;
@@ -581,14 +590,18 @@ int main(int argc, char **argv)
 		tool.setDiagnosticConsumer(&diag);
 		tool.setPrintErrorMessage(false);
 		int rc = tool.run(&factory);
+		std::string unknown = "[";
+		for (const auto &u : diag.unknown_types)
+			unknown += (unknown.size() > 1 ? "," : "") + json_str(u);
+		unknown += "]";
 		std::string missing = "[";
 		for (const auto &m : st.missing)
 			missing += (missing.size() > 1 ? "," : "") + json_str(m);
 		missing += "]";
 		std::printf("{\"kind\":\"file\",\"file\":%s,\"errors\":%u,\"first_error\":%s,"
-			    "\"missing\":%s,\"run\":%d}\n",
+			    "\"missing\":%s,\"unknown_types\":%s,\"run\":%d}\n",
 			    json_str(f).c_str(), diag.errors, json_str(diag.first).c_str(),
-			    missing.c_str(), rc);
+			    missing.c_str(), unknown.c_str(), rc);
 		std::fflush(stdout);
 	}
 	return 0;

@@ -306,6 +306,31 @@ def command_for(file, model, shim_root=None, roots=()):
     return args + [file]
 
 
+# The common fixed-width names, for a tree that uses one without defining
+# it (its definition in a header of another tree, a generated one, an
+# SDK's): (lp64 type, llp64 type).  Used only in a second parse of a file
+# clang reported the name unknown in, and said so in each finding.
+KNOWN_TYPES = {}
+for _names, _t in (
+        ("u8 __u8 uint8_t u_int8_t UINT8 UCHAR BYTE BOOLEAN", "unsigned char"),
+        ("u16 __u16 uint16_t u_int16_t UINT16 USHORT WORD WCHAR", "unsigned short"),
+        ("u32 __u32 uint32_t u_int32_t UINT32 UINT DWORD", "unsigned int"),
+        ("u64 __u64 uint64_t u_int64_t UINT64 ULONG64 ULONGLONG QWORD DWORD64",
+         "unsigned long long"),
+        ("ULONG", "unsigned long")):
+    for _n in _names.split():
+        KNOWN_TYPES[_n] = _t
+
+
+def _prelude(tmp, names):
+    path = os.path.join(tmp, "assumed-%s.h" % "-".join(sorted(names)))
+    with open(path, "w") as f:
+        f.write("/* names the tree uses without defining them */\n")
+        for n in sorted(names):
+            f.write("typedef %s %s;\n" % (KNOWN_TYPES[n], n))
+    return path
+
+
 def _shards(files, n):
     """Contiguous runs of the sorted list: files of one folder share a
     checker, and so the headers it has already examined."""
@@ -355,6 +380,7 @@ def _run_shard(cmd, shard, tmp, tag, live, stop):
                 p.returncode, msg or "no message"))
         # Killed by a signal inside clang: name the file, go on after it.
         reports.append({"file": rest[0], "errors": 1, "missing": [],
+                        "unknown_types": [],
                         "first_error": "the checker crashed (signal %d) "
                         "on this file; nothing in it was examined" %
                         -p.returncode})
@@ -409,6 +435,37 @@ def run_checker(scanner, files, roots, model, jobs):
         for fnd, rep in results:
             findings += fnd
             reports += rep
+        # Second parse, with the known names defined, of each file that
+        # used one clang did not know.
+        again = {}
+        for r in reports:
+            names = [u for u in r.get("unknown_types", []) if u in KNOWN_TYPES]
+            if names:
+                again[r["file"]] = names
+        if again:
+            entries = []
+            for p in again:
+                args = command_for(p, model, os.path.join(tmp, "shims"), roots)
+                entries.append({"directory": os.path.dirname(p), "file": p,
+                                "arguments": args[:-1] + [
+                                    "-include", _prelude(tmp, again[p]),
+                                    args[-1]]})
+            db2 = os.path.join(tmp, "again", "compile_commands.json")
+            os.makedirs(os.path.dirname(db2))
+            with open(db2, "w") as f:
+                json.dump(entries, f)
+            cmd2 = [scanner, "-p", db2, "--stub-dir", os.path.join(tmp, "stubs")]
+            for r in roots:
+                cmd2 += ["--root", r]
+            for p in again:
+                fnd, rep = _run_shard(cmd2, [p], tmp, "again", [], threading.Event())
+                assumed = ["%s (%s)" % (n, KNOWN_TYPES[n]) for n in again[p]]
+                for f in fnd:
+                    f["assumed_types"] = assumed
+                for r in rep:
+                    r["assumed_types"] = assumed
+                findings += fnd
+                reports = [r for r in reports if r["file"] != p] + rep
     seen, unique = set(), []
     for f in sorted(findings, key=lambda r: (r["file"], r["line"], r["col"])):
         key = (f["file"], f["line"], f["col"], f["expr"], f["macro"])
@@ -433,6 +490,9 @@ def format_finding(f):
                               f["shift"], f["width"] - 1, f["widening"]))
     if f["macro"]:
         text += " (in macro %s, line %d)" % (f["macro"], f["macro_line"])
+    if f.get("assumed_types"):
+        text += " (not defined in the tree, assumed: %s)" % ", ".join(
+            f["assumed_types"])
     return text + " [promotion-sign-extension]"
 
 
@@ -451,12 +511,14 @@ def main(a):
     if a.jobs < 0:
         raise InputError("scan: --jobs must be 0 (CPUs) or more")
     findings, reports, files = scan(a.paths, a.scanner, a.model, a.jobs)
-    unparsed = [r for r in reports if r["errors"] or r["missing"]]
+    unparsed = [r for r in reports if r["errors"] or r["missing"]
+                or r.get("assumed_types")]
     if a.format == "json":
         json.dump({"files": len(files), "findings": findings,
                    "unparsed": [{"file": r["file"], "errors": r["errors"],
                                  "first_error": r["first_error"],
-                                 "missing_headers": r["missing"]}
+                                 "missing_headers": r["missing"],
+                                 "assumed_types": r.get("assumed_types", [])}
                                 for r in unparsed]},
                   sys.stdout, indent=1)
         sys.stdout.write("\n")
@@ -470,6 +532,9 @@ def main(a):
                     why.append("%d headers not found, read as empty: %s" % (
                         len(r["missing"]), " ".join(r["missing"][:5]) +
                         (" ..." if len(r["missing"]) > 5 else "")))
+                if r.get("assumed_types"):
+                    why.append("types not defined in the tree, assumed: %s" %
+                               ", ".join(r["assumed_types"]))
                 if r["errors"]:
                     why.append("%d errors, first: %s" % (r["errors"],
                                                          r["first_error"]))

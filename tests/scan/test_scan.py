@@ -169,3 +169,24 @@ def test_sigterm_stops_every_checker():
     assert (p.returncode, out) == (130, "")
     assert err.splitlines()[-1] == "desctest: interrupted"
     assert [c for c in seen if os.path.exists("/proc/%d" % c)] == []
+
+
+def test_known_type_names_assumed_and_said():
+    path = os.path.join("tests", "scan", "fixtures-assumed", "sdk_types.c")
+    p = scan(path)
+    assert p.returncode == 1
+    assert p.stdout.splitlines() == [
+        path + ":15:9: warning: 'e->BaseHi << 24': operand 'e->BaseHi' (const "
+        "UCHAR (aka const unsigned char)) is promoted to int; shifted left by "
+        "24, its bit 7 lands in bit 31, and the negative int sign-extends in "
+        "the return as unsigned long long (not defined in the tree, assumed: "
+        "UCHAR (unsigned char), USHORT (unsigned short)) "
+        "[promotion-sign-extension]"]
+    assert p.stderr.splitlines()[0] == (
+        path + ": note: not fully parsed (1 headers not found, read as empty: "
+        "sdk/ntdef_missing.h; types not defined in the tree, assumed: UCHAR "
+        "(unsigned char), USHORT (unsigned short)); what clang could not type "
+        "was not examined")
+    out = json.loads(scan("--format", "json", path).stdout)
+    assert out["findings"][0]["assumed_types"] == [
+        "UCHAR (unsigned char)", "USHORT (unsigned short)"]

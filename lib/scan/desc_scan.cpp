@@ -14,7 +14,8 @@
 // (./desctest scan writes the database: the tree's own include folders,
 // no build configuration needed) and prints one JSON object a line:
 //   {"kind":"finding", "file":..., "line":..., "col":..., ...}
-//   {"kind":"file", "file":..., "errors":N, "first_error":"..."}
+//   {"kind":"file", "file":..., "errors":N, "first_error":"...",
+//    "missing":[headers read as empty], "unknown_types":[names]}
 // Only code in files under a --root is examined; a header's functions are
 // examined once per run, in the first translation unit that includes it.
 // Exit status: 0 when every file was run (findings or not), 2 on bad input.

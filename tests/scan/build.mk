@@ -50,3 +50,7 @@ scan_trees_check: scan_bin
 # Scan time of the real-tree directories, on the tree of this KVER/KSRC.
 BENCH_CMDS += $(TOP)/lib/scan/bench.sh $(SCAN_BIN) $(KSRC) $(SCAN_TREE_DIRS);
 bench: scan_bin $(KSRC_STAMP)
+
+# make validate's maintainer checks run the checker on the added lines.
+validate validate_check: scan_bin
+validate validate_check: export DESCTEST_SCANNER := $(SCAN_BIN)

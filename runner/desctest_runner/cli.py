@@ -17,7 +17,7 @@ import sys
 import time
 
 from . import bisect_report, compare, machine, plugin, report, results, session, verdict
-from . import lava, upstream, validate
+from . import lava, scan, sweep, upstream, validate
 from .config import InputError, read_list, strict_collections
 
 EXIT_USAGE = 2
@@ -128,10 +128,19 @@ def add_validate(sub):
     validate.add_parser(sub).set_defaults(func=validate.main)
 
 
+def add_scan(sub):
+    scan.add_parser(sub).set_defaults(func=scan.main)
+
+
+def add_sweep(sub):
+    sweep.add_parser(sub).set_defaults(func=sweep.main)
+
+
 # One function per subcommand adds its parser: a new command is one more
 # module and one more line here.
 SUBCOMMANDS = [add_run, add_import_console, add_compare, add_bisect_report,
-               add_validate, add_import_lava, add_lava_job]
+from . import lava, scan, sweep, upstream, validate
+from .config import InputError, read_list, strict_collections
 
 
 def _parser():

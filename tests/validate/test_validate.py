@@ -113,6 +113,15 @@ def test_patch_reintroducing_the_bug(tmp_path):
     assert "Verdict: FAIL (exit 1): 2 regression(s)" in text
     assert "\nTested-by:" not in text
     assert "No Tested-by: line is offered: 2 regression(s)." in text
+    # The maintainer checks' scan of the added lines names the bug as a
+    # warning (it is not what fails the validation: the regressions are).
+    assert "- desctest scan (promotion sign-extension) of the added lines: " \
+        "1 warning(s), listed as checkpatch lists its own; they do not fail " \
+        "the validation by themselves\n    WARNING: PROMOTION_SIGN_EXTENSION: " \
+        "'(desc->base2) << 24': bit-field 'desc->base2' (unsigned int : 8) " \
+        "is promoted to int; " in text
+    assert "      FILE: tools/testing/selftests/kvm/include/x86_64/" \
+        "processor.h:424:43\n" in text
 
 
 def _snapshot(tree):

@@ -8,7 +8,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .. import proc
+from .. import proc, scan
+from ..config import InputError
 
 
 @dataclass
@@ -38,6 +39,12 @@ class PatchChecks:
     prefix_wanted: str = ""
     prefix_source: str = ""
     prefix_note: str = ""       # why the prefix could not be checked
+    # ./desctest scan on the lines the patch adds: listed like checkpatch
+    # warnings, never failing the validation by themselves
+    scan_findings: list = field(default_factory=list)
+    scan_ran: bool = False
+    scan_files: int = 0
+    scan_note: str = ""         # why it did not run
 
     @property
     def errors(self):
@@ -224,11 +231,63 @@ def prefix_ok(res):
     return res.prefix_seen.lower().startswith(res.prefix_wanted.lower())
 
 
-def check(tree, patch, git_tree, own_fixed):
+def added_lines(text):
+    """{path: set of the lines the diff adds (text, without the '+')}."""
+    out, path = {}, None
+    for line in text.splitlines():
+        if line.startswith("+++ "):
+            name = line[4:].split("\t")[0].strip()
+            path = name[2:] if name.startswith("b/") else (
+                None if name == "/dev/null" else name)
+            continue
+        if line.startswith("--- ") or line.startswith("diff --git"):
+            continue
+        if path and line.startswith("+"):
+            out.setdefault(path, set()).add(line[1:].rstrip())
+    return out
+
+
+def scan_added(after, patch, res):
+    """The promotion sign-extension checker on the C/C++ files the patch
+    touches in the patched tree; a finding counts when its line is one
+    the patch adds."""
+    added = added_lines(patch.text)
+    files = [f for f in added if f.endswith(scan.C_EXT + scan.CXX_EXT)
+             and os.path.isfile(os.path.join(after, f))]
+    if not files:
+        res.scan_note = "no C or C++ line added"
+        return
+    try:
+        findings, _, _ = scan.scan([os.path.join(after, f) for f in files])
+    except InputError as e:
+        res.scan_note = "did not run: %s" % e
+        return
+    res.scan_ran = True
+    res.scan_files = len(files)
+    real = os.path.realpath(after) + os.sep
+    for f in findings:
+        rel = f["file"][len(real):] if f["file"].startswith(real) else f["file"]
+        try:
+            with open(f["file"], errors="replace") as src:
+                line = src.read().splitlines()[f["line"] - 1].rstrip()
+        except (OSError, IndexError):
+            continue
+        if line in added.get(rel, ()):
+            text = scan.format_finding(dict(f, file=rel))
+            msg = text.split(": warning: ", 1)[1]
+            res.scan_findings.append(Finding(
+                "WARNING", "PROMOTION_SIGN_EXTENSION", msg,
+                "FILE: %s:%d:%d" % (rel, f["line"], f["col"]), "+" + line))
+
+
+def check(tree, patch, git_tree, own_fixed, after=None):
     """Every check of one patch; own_fixed: (whether the patch's own tests
-    went from failing to passing, why not)."""
+    went from failing to passing, why not); after: the patched tree, for
+    the scan of the added lines."""
     res = PatchChecks()
     checkpatch(tree, patch, res)
+    if after:
+        scan_added(after, patch, res)
     get_maintainer(tree, patch, git_tree, res)
     res.signed_off = patch.tags("Signed-off-by")
     suggest_fixes(tree, patch, git_tree, own_fixed, res)

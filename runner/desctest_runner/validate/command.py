@@ -395,9 +395,9 @@ class Validation:
         own = self.own_fixed()
         for p in self.patches:
             self.progress("checking %s (checkpatch.pl --strict, "
-                          "get_maintainer.pl)" % p.name)
+                          "get_maintainer.pl, desctest scan)" % p.name)
             self.checks[p.name] = vchecks.check(self.before, p, self.git,
-                                                own)
+                                                own, after=self.after)
 
 
 def main(a):

@@ -140,6 +140,21 @@ def render(v, top):
                     out.append("      %s" % f.where)
                 for q in f.quote.splitlines():
                     out.append("      %s" % q)
+        if c.scan_ran and not c.scan_findings:
+            out.append("- desctest scan (promotion sign-extension) of the "
+                       "added lines: clean (%d file(s))" % c.scan_files)
+        elif c.scan_ran:
+            out.append("- desctest scan (promotion sign-extension) of the "
+                       "added lines: %d warning(s), listed as checkpatch "
+                       "lists its own; they do not fail the validation by "
+                       "themselves" % len(c.scan_findings))
+            for f in c.scan_findings:
+                out.append("    %s: %s: %s" % (f.level, f.kind, f.text))
+                out.append("      %s" % f.where)
+                out.append("      %s" % f.quote)
+        elif c.scan_note:
+            out.append("- desctest scan (promotion sign-extension): %s" %
+                       c.scan_note)
         out.append("- Signed-off-by: %s" % ("; ".join(c.signed_off) or
                                             "MISSING (add one: git commit "
                                             "-s, or format-patch -s)"))

@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""./desctest sweep: prove a decoder right or wrong by the differential's
+exhaustive sweep, compiled with gcc, g++ and clang.
+
+The decoder is a C or C++ file with a function
+  uint64_t NAME(const void *bytes)
+(or taking const unsigned char * / const uint8_t *) that returns the base
+or offset of the descriptor whose memory image starts at bytes.  Each
+compiler builds lib/scan/sweep_unit.c with the file included, so the
+decoder is inlined into the sweep loop as into a caller; the engine
+(lib/scan/sweep.cpp, make scan_bin) sweeps every value of bits 31:0 for
+several upper halves and names the shape of what is wrong.
+
+Exit status: 0 clean on every compiler, 1 wrong on at least one, 2 bad
+input (no such file, a compile error, no engine built).
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+from .config import InputError
+from .scan import TOP, find_scanner
+
+LAYOUTS = {"seg8": 1, "sys16": 2, "gate16": 3}
+COMPILERS = {
+    "gcc": ["gcc", "-x", "c", "-std=gnu11"],
+    "g++": ["g++", "-x", "c++", "-std=gnu++20"],
+    "clang": ["clang-14", "-x", "c", "-std=gnu11"],
+}
+
+
+def add_parser(sub):
+    s = sub.add_parser(
+        "sweep", help="prove a decoder by exhaustive sweep",
+        description="Compile a decoder with gcc, g++ and clang, sweep every "
+        "value of bits 31:0 for several upper halves, and name what is "
+        "wrong. Exit 0: clean everywhere, 1: wrong on some compiler, 2: bad "
+        "input.")
+    s.add_argument("--decoder", required=True, metavar="FILE",
+                   help="C or C++ file holding the decoder")
+    s.add_argument("--func", required=True, metavar="NAME", dest="function",
+                   help="uint64_t NAME(const void *bytes)")
+    s.add_argument("--layout", required=True, choices=sorted(LAYOUTS),
+                   help="seg8: 8-byte segment descriptor base; sys16: "
+                   "16-byte system descriptor base; gate16: 16-byte gate "
+                   "offset")
+    s.add_argument("--compilers", default="gcc,g++,clang",
+                   help="comma-separated subset of gcc,g++,clang")
+    s.add_argument("--format", choices=("text", "json"), default="text")
+    s.add_argument("--engine", default="",
+                   help="folder of libsweep.a (default: beside the newest "
+                   "checker, .build/out-*/scan; make scan_bin builds it)")
+    return s
+
+
+def _first_error(text):
+    for line in text.splitlines():
+        if re.search(r"\berror: ", line):
+            return " ".join(line.split())
+    return " ".join(text.split())[:300] or "no message"
+
+
+def sweep(decoder, func, layout, compilers, engine_dir):
+    if not os.path.isfile(decoder):
+        raise InputError("sweep: %s: no such file" % decoder)
+    if not func.isidentifier():
+        raise InputError("sweep: --func %r is not a C identifier" % func)
+    engine = os.path.join(engine_dir, "libsweep.a")
+    libdesc = os.path.join(os.path.dirname(engine_dir), "lib", "libdesc.a")
+    for need in (engine, libdesc):
+        if not os.path.isfile(need):
+            raise InputError("sweep: %s is not built; run 'make scan_bin'" % need)
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="desctest-sweep-") as tmp:
+        for cc in compilers:
+            obj = os.path.join(tmp, cc + ".o")
+            exe = os.path.join(tmp, cc + ".sweep")
+            cmd = COMPILERS[cc] + [
+                "-O3", "-fno-strict-aliasing", "-w",
+                "-I" + os.path.join(TOP, "include"),
+                "-I" + os.path.join(TOP, "tests", "differential"),
+                "-DDT_USER_FILE=\"%s\"" % os.path.abspath(decoder),
+                "-DDT_USER_FUNC=" + func, "-DDT_LAYOUT=%d" % LAYOUTS[layout],
+                "-c", os.path.join(TOP, "lib", "scan", "sweep_unit.c"),
+                "-o", obj]
+            p = subprocess.run(cmd, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True,
+                               stdin=subprocess.DEVNULL)
+            if p.returncode:
+                raise InputError("sweep: %s cannot compile %s: %s" % (
+                    cc, decoder, _first_error(p.stdout)))
+            p = subprocess.run(["g++", "-o", exe, obj, engine, libdesc,
+                                "-pthread"], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True,
+                               stdin=subprocess.DEVNULL)
+            if p.returncode:
+                raise InputError("sweep: linking the %s build failed: %s" % (
+                    cc, _first_error(p.stdout)))
+            p = subprocess.run([exe, "--layout", layout],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, stdin=subprocess.DEVNULL)
+            if p.returncode:
+                raise InputError("sweep: the %s build failed (exit %d): %s" % (
+                    cc, p.returncode, " ".join(p.stderr.split())[:300]))
+            results[cc] = json.loads(p.stdout)
+    return results
+
+
+def format_result(cc, r):
+    lines = ["%s: %s" % (cc, r["text"])]
+    if r["wrong"]:
+        lines.append("  %d of %d values wrong; %s" % (
+            r["wrong"], r["checked"], "; ".join(
+                "upper %s: %d (bits 31:24 %s)" % (s["upper"], s["wrong"],
+                                                  s["bits31_24"])
+                for s in r["sweeps"])))
+        for h in r["hits"][:2]:
+            lines.append("  value %s: seen %s wanted %s" % (
+                h["value"], h["seen"], h["wanted"]))
+    return lines
+
+
+def main(a):
+    compilers = [c for c in a.compilers.split(",") if c]
+    bad = [c for c in compilers if c not in COMPILERS]
+    if bad or not compilers:
+        raise InputError("sweep: --compilers takes gcc, g++ and clang, "
+                         "comma-separated (not %s)" % ",".join(bad or ["''"]))
+    engine_dir = a.engine or os.path.dirname(find_scanner(""))
+    results = sweep(a.decoder, a.function, a.layout, compilers, engine_dir)
+    if a.format == "json":
+        json.dump({"decoder": a.decoder, "func": a.function, "layout": a.layout,
+                   "compilers": results}, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        uppers = len(next(iter(results.values()))["sweeps"])
+        print("desctest sweep: %s() of %s, layout %s: every value of bits "
+              "31:0 for %s, per compiler" % (
+                  a.function, a.decoder, a.layout,
+                  "1 upper half" if uppers == 1 else "%d upper halves" % uppers))
+        for cc, r in results.items():
+            for line in format_result(cc, r):
+                print(line)
+    return 0 if all(r["shape"] == "clean" for r in results.values()) else 1

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""./desctest sweep: each decoder's shape named exactly, on gcc, g++ and
+clang; the safe twins clean on each; bad input exits 2 with one line."""
+
+import json
+import os
+import re
+import subprocess
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(HERE))
+DEC = os.path.join("tests", "scan", "decoders")
+
+
+def sweep(*args):
+    return subprocess.run([os.path.join(TOP, "desctest"), "sweep"] + list(args),
+                          cwd=TOP, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True,
+                          stdin=subprocess.DEVNULL, timeout=1800)
+
+
+CASES = [
+    ("or_bytes.c", "or_bytes", "sys16", "or-sign-extension"),
+    ("or_bytes_safe.c", "or_bytes_safe", "sys16", "clean"),
+    ("add_bf.c", "add_bf", "sys16", "add-borrow"),
+    ("add_bf_safe.c", "add_bf_safe", "sys16", "clean"),
+    ("truncated.c", "truncated", "sys16", "truncation"),
+    ("wrong_bits.c", "wrong_bits", "sys16", "other"),
+    ("gate.c", "gate_offset", "gate16", "or-sign-extension"),
+    ("gate.c", "gate_offset_safe", "gate16", "clean"),
+    ("seg8.c", "seg_base", "seg8", "or-sign-extension"),
+    ("seg8.c", "seg_base_safe", "seg8", "clean"),
+]
+
+
+@pytest.mark.parametrize("file,func,layout,shape", CASES,
+                         ids=[c[1] for c in CASES])
+def test_shape_on_every_compiler(file, func, layout, shape):
+    p = sweep("--format", "json", "--decoder", os.path.join(DEC, file),
+              "--func", func, "--layout", layout)
+    assert p.returncode == (0 if shape == "clean" else 1), p.stderr
+    out = json.loads(p.stdout)
+    assert sorted(out["compilers"]) == ["clang", "g++", "gcc"]
+    for cc, r in out["compilers"].items():
+        assert r["shape"] == shape, (cc, r["text"])
+        uppers = 1 if layout == "seg8" else 3
+        assert r["checked"] == uppers << 32
+        if shape == "clean":
+            assert r["wrong"] == 0
+        elif shape == "truncation":
+            # every value wrong unless the upper half is zero
+            assert r["wrong"] == 2 << 32
+        elif shape == "or-sign-extension":
+            # bit 31 set, except where the upper half is already all ones
+            assert r["wrong"] == (1 << 31) * (1 if layout == "seg8" else 2)
+        elif shape == "add-borrow":
+            assert r["wrong"] == 3 << 31
+
+
+def test_text_report():
+    p = sweep("--compilers", "gcc", "--decoder", os.path.join(DEC, "wrong_bits.c"),
+              "--func", "wrong_bits", "--layout", "sys16")
+    assert p.returncode == 1
+    lines = p.stdout.splitlines()
+    assert lines[0] == ("desctest sweep: wrong_bits() of %s, layout sys16: every "
+                        "value of bits 31:0 for 3 upper halves, per compiler" % (
+                            os.path.join(DEC, "wrong_bits.c")))
+    assert lines[1] == "gcc: other: wrong bits 0xff000000; first: seen 0xfffffe7c00000000 wanted 0xfffffe7c01000000"
+
+
+def test_missing_decoder():
+    p = sweep("--decoder", "nope.c", "--func", "f", "--layout", "sys16")
+    assert (p.returncode, p.stdout, p.stderr) == (
+        2, "", "desctest: sweep: nope.c: no such file\n")
+
+
+def test_compile_error_named(tmp_path):
+    src = tmp_path / "bad.c"
+    src.write_text("// SPDX-License-Identifier: GPL-2.0-only\n"
+                   "unsigned long long bad(const void *p) { return q; }\n")
+    p = sweep("--compilers", "gcc", "--decoder", str(src), "--func", "bad",
+              "--layout", "sys16")
+    assert p.returncode == 2
+    assert p.stderr.startswith("desctest: sweep: gcc cannot compile %s: " % src)
+    # gcc quotes with ' or with U+2018/U+2019, by locale
+    assert re.search(r"error: [\u2018']q[\u2019'] undeclared", p.stderr), p.stderr
+    assert len(p.stderr.splitlines()) == 1
+
+
+def test_bad_compiler_list():
+    p = sweep("--compilers", "icc", "--decoder", os.path.join(DEC, "seg8.c"),
+              "--func", "seg_base", "--layout", "seg8")
+    assert (p.returncode, p.stderr) == (
+        2, "desctest: sweep: --compilers takes gcc, g++ and clang, "
+        "comma-separated (not icc)\n")

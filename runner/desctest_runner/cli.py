@@ -8,6 +8,8 @@
   compare        regressions and other changes between two runs
   bisect-report  the steps of a bisect-run.sh bisect as one table
   validate       a patch before it is sent: the suite before and after
+  scan           the promotion sign-extension bug class in a C/C++ tree
+  sweep          a decoder proved right or wrong by exhaustive sweep
 """
 
 import argparse
@@ -139,8 +141,8 @@ def add_sweep(sub):
 # One function per subcommand adds its parser: a new command is one more
 # module and one more line here.
 SUBCOMMANDS = [add_run, add_import_console, add_compare, add_bisect_report,
-from . import lava, scan, sweep, upstream, validate
-from .config import InputError, read_list, strict_collections
+               add_validate, add_import_lava, add_lava_job, add_scan,
+               add_sweep]
 
 
 def _parser():

@@ -43,47 +43,6 @@ using namespace desctest::differential;
 
 constexpr std::uint64_t kFull = 0x10000ull * 0x100ull;	// values per base2
 
-dt_sweep_stats sweep(const dt_impl &impl, std::uint32_t base3, unsigned threads)
-{
-	constexpr unsigned kChunk = 8;
-	std::atomic<unsigned> next{0};
-	std::vector<dt_sweep_stats> per(threads);
-	std::vector<std::thread> pool;
-	for (unsigned t = 0; t < threads; t++)
-		pool.emplace_back([&, t] {
-			for (;;) {
-				unsigned lo = next.fetch_add(kChunk);
-				if (lo >= 256)
-					return;
-				dt_sweep_stats st{};
-				impl.sweep(base3, lo, lo + kChunk, &st);
-				dt_sweep_stats &all = per[t];
-				all.checked += st.checked;
-				all.mismatches += st.mismatches;
-				all.not_upper_ones += st.not_upper_ones;
-				all.diff_or |= st.diff_or;
-				for (unsigned b = 0; b < 256; b++)
-					all.per_base2[b] += st.per_base2[b];
-				for (unsigned h = 0; h < st.nhits && all.nhits < DT_MAX_HITS; h++)
-					all.hits[all.nhits++] = st.hits[h];
-			}
-		});
-	for (auto &th : pool)
-		th.join();
-	dt_sweep_stats all{};
-	for (const dt_sweep_stats &st : per) {
-		all.checked += st.checked;
-		all.mismatches += st.mismatches;
-		all.not_upper_ones += st.not_upper_ones;
-		all.diff_or |= st.diff_or;
-		for (unsigned b = 0; b < 256; b++)
-			all.per_base2[b] += st.per_base2[b];
-		for (unsigned h = 0; h < st.nhits && all.nhits < DT_MAX_HITS; h++)
-			all.hits[all.nhits++] = st.hits[h];
-	}
-	return all;
-}
-
 // Every value with bit 31 set wrong, no other, each by exactly XOR.
 bool bit31_shape(const SweepResult &r, std::uint64_t xor_want)
 {
@@ -173,7 +132,7 @@ int main(int argc, char **argv)
 
 	std::vector<SweepResult> sweeps;
 	for (std::uint32_t up : uppers)
-		sweeps.push_back({up, sweep(impl, up, threads)});
+		sweeps.push_back({up, sweep_all(impl, up, threads)});
 
 	std::string shape, text;
 	std::uint64_t wrong = 0, checked = 0, diff = 0;

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "classify.hpp"
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "desctest/desc.hpp"
 #include "desctest/prefix_model.h"
@@ -106,6 +111,45 @@ std::uint64_t base_from_bytes(std::uint64_t w0, std::uint64_t w1)
 	return std::uint64_t{b[2]} | std::uint64_t{b[3]} << 8 | std::uint64_t{b[4]} << 16 |
 	       std::uint64_t{b[7]} << 24 | std::uint64_t{b[8]} << 32 | std::uint64_t{b[9]} << 40 |
 	       std::uint64_t{b[10]} << 48 | std::uint64_t{b[11]} << 56;
+}
+
+dt_sweep_stats sweep_all(const dt_impl &impl, std::uint32_t base3, unsigned threads)
+{
+	constexpr unsigned kChunk = 8;
+	std::atomic<unsigned> next{0};
+	std::vector<std::vector<std::pair<unsigned, dt_sweep_stats>>> per(threads);
+	std::vector<std::thread> pool;
+	for (unsigned t = 0; t < threads; t++)
+		pool.emplace_back([&, t] {
+			for (;;) {
+				unsigned lo = next.fetch_add(kChunk);
+				if (lo >= 256)
+					return;
+				dt_sweep_stats st{};
+				impl.sweep(base3, lo, lo + kChunk, &st);
+				per[t].emplace_back(lo, st);
+			}
+		});
+	for (auto &th : pool)
+		th.join();
+
+	std::vector<std::pair<unsigned, dt_sweep_stats>> chunks;
+	for (auto &v : per)
+		chunks.insert(chunks.end(), v.begin(), v.end());
+	std::sort(chunks.begin(), chunks.end(),
+		  [](const auto &a, const auto &b) { return a.first < b.first; });
+	dt_sweep_stats all{};
+	for (const auto &[lo, st] : chunks) {
+		all.checked += st.checked;
+		all.mismatches += st.mismatches;
+		all.not_upper_ones += st.not_upper_ones;
+		all.diff_or |= st.diff_or;
+		for (unsigned b = 0; b < 256; b++)
+			all.per_base2[b] += st.per_base2[b];
+		for (unsigned h = 0; h < st.nhits && all.nhits < DT_MAX_HITS; h++)
+			all.hits[all.nhits++] = st.hits[h];
+	}
+	return all;
 }
 
 } // namespace desctest::differential

@@ -34,6 +34,11 @@ enum class ErrorClass {
 	Other,		// anything else
 };
 
+// One exhaustive sweep of impl for one base3 (every value of bits 31:0),
+// sliced by base2 over `threads` threads; the slices are merged in base2
+// order, so the first hits are the same whatever the thread count.
+dt_sweep_stats sweep_all(const dt_impl &impl, std::uint32_t base3, unsigned threads);
+
 // Does one sweep show exactly the sign-extension bug (or, when base3 is
 // already all ones and the bug cannot show, nothing)?
 bool sweep_is_sign_extension(const SweepResult &r);

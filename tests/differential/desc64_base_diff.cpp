@@ -128,46 +128,6 @@ std::vector<const dt_impl *> implementations(const std::string &only)
 	return v;
 }
 
-// One full sweep, sliced by base2 over a pool of threads.
-dt_sweep_stats sweep(const dt_impl &impl, std::uint32_t base3, unsigned threads)
-{
-	constexpr unsigned kChunk = 8;
-	std::atomic<unsigned> next{0};
-	std::vector<std::vector<std::pair<unsigned, dt_sweep_stats>>> per(threads);
-	std::vector<std::thread> pool;
-	for (unsigned t = 0; t < threads; t++)
-		pool.emplace_back([&, t] {
-			for (;;) {
-				unsigned lo = next.fetch_add(kChunk);
-				if (lo >= 256)
-					return;
-				dt_sweep_stats st{};
-				impl.sweep(base3, lo, lo + kChunk, &st);
-				per[t].emplace_back(lo, st);
-			}
-		});
-	for (auto &th : pool)
-		th.join();
-
-	std::vector<std::pair<unsigned, dt_sweep_stats>> chunks;
-	for (auto &v : per)
-		chunks.insert(chunks.end(), v.begin(), v.end());
-	std::sort(chunks.begin(), chunks.end(),
-		  [](const auto &a, const auto &b) { return a.first < b.first; });
-	dt_sweep_stats all{};
-	for (const auto &[lo, st] : chunks) {
-		all.checked += st.checked;
-		all.mismatches += st.mismatches;
-		all.not_upper_ones += st.not_upper_ones;
-		all.diff_or |= st.diff_or;
-		for (unsigned b = 0; b < 256; b++)
-			all.per_base2[b] += st.per_base2[b];
-		for (unsigned h = 0; h < st.nhits && all.nhits < DT_MAX_HITS; h++)
-			all.hits[all.nhits++] = st.hits[h];
-	}
-	return all;
-}
-
 RandomResult random_check(const dt_impl &impl, std::uint64_t n, std::uint64_t seed)
 {
 	RandomResult r;
@@ -217,7 +177,7 @@ int run_bench(const Options &o, const std::vector<const dt_impl *> &impls)
 	for (const dt_impl *impl : impls) {
 		for (unsigned t : {1u, o.threads}) {
 			auto t0 = std::chrono::steady_clock::now();
-			dt_sweep_stats st = sweep(*impl, o.base3.front(), t);
+			dt_sweep_stats st = sweep_all(*impl, o.base3.front(), t);
 			std::chrono::duration<double> dt = std::chrono::steady_clock::now() - t0;
 			std::printf("%-20s %8u %12.3f %16.3e\n", impl->name, t, dt.count(),
 				    static_cast<double>(st.checked) / dt.count());
@@ -238,7 +198,7 @@ int run(const Options &o, const std::vector<const dt_impl *> &impls)
 		k.diag(std::string(impl->name) + ": " + impl->what);
 		std::vector<SweepResult> sweeps;
 		for (std::uint32_t base3 : o.base3) {
-			SweepResult r{base3, sweep(*impl, base3, o.threads)};
+			SweepResult r{base3, sweep_all(*impl, base3, o.threads)};
 			std::string line = "  base3=" + hex(base3) + ": " + std::to_string(r.stats.mismatches) +
 					   " of " + std::to_string(r.stats.checked) + " mismatch";
 			if (r.stats.mismatches)

@@ -46,15 +46,7 @@ root=$work/root
 mkdir -p "$root"/{bin,proc,sys,dev,tmp}
 cp "$(command -v busybox)" "$root/bin/busybox"
 cp -a "$inst" "$root/kselftest"
-cat >"$root/init" <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
-exec </dev/null >/dev/console 2>&1
+{ cat "$top/tests/vm/guest-init-head.sh"; cat <<'INIT'
 echo "DESCTEST-MACHINE kernel=$(uname -r) cpu=guest"
 echo "INSTALL-CMDLINE $(cat /proc/cmdline)"
 cd /kselftest
@@ -65,6 +57,7 @@ echo "DESCTEST-DONE"
 sleep 1
 poweroff -f
 INIT
+} >"$root/init"
 chmod 0755 "$root/init"
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) >"$work/initramfs.cpio" ||
 	fail "cpio of the guest's tree failed"

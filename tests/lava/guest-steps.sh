@@ -79,15 +79,7 @@ echo "LTR $*"
 exit 1
 LTR
 chmod 0755 "$work/root/bin/lava-test-case" "$work/root/bin/lava-test-raise"
-cat >"$work/root/init" <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-export PATH=/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
-exec </dev/null >/dev/console 2>&1
+{ cat "$top/tests/vm/guest-init-head.sh"; cat <<'INIT'
 echo "RUN-A"
 (export TESTPROG_URL=file:///desctest.tar.xz COLLECTIONS="kvm module demo" \
 	SKIPLIST="kvm:migrate kvm:*_unpatched"; cd /tmp && sh /steps.sh) | sed 's/^DESCTEST-DONE$/RUN-DONE/' 
@@ -99,6 +91,7 @@ echo "DESCTEST-DONE"
 sleep 1
 poweroff -f
 INIT
+} >"$work/root/init"
 chmod 0755 "$work/root/init"
 (cd "$work/root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) >"$work/initramfs.cpio" ||
 	fail "cpio of the guest's tree failed"

@@ -32,6 +32,10 @@ CASES = [
     ("gate.c", "gate_offset_safe", "gate16", "clean"),
     ("seg8.c", "seg_base", "seg8", "or-sign-extension"),
     ("seg8.c", "seg_base_safe", "seg8", "clean"),
+    ("macro.c", "macro_base", "sys16", "or-sign-extension"),
+    ("macro.c", "macro_base_safe", "sys16", "clean"),
+    ("typedef_byte.c", "byte_base", "sys16", "or-sign-extension"),
+    ("typedef_byte.c", "byte_base_safe", "sys16", "clean"),
 ]
 
 

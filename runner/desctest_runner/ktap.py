@@ -468,9 +468,12 @@ class _Stream:
         self.plain = True         # no child stream, late target or
                                   # runner announcement in the way
 
-    def _add_diag(self, text):
-        # The path of every diagnostic line: no call more than needed.
-        d = self.diag
+    def _add_diag(self, text, d=None):
+        """text onto the diagnostics waiting for a result (d: the late
+        lines' own buffer).  The path of every diagnostic line: no call
+        more than needed."""
+        if d is None:
+            d = self.diag
         if len(text) > DIAG_CHARS:
             text = self.budget.cut_line(text)
         d.append(text)
@@ -636,15 +639,7 @@ class _Stream:
                 self.late = (late[0], stream)
             if stream is not None:
                 stream.feed(lineno, inner, when)
-            # As _add_diag does, for every late line.
-            d = self.late_diag
-            text = inner.lstrip()
-            if len(text) > DIAG_CHARS:
-                text = self.budget.cut_line(text)
-            d.append(text)
-            d.chars += len(text)
-            if len(d) >= 2 * DIAG_KEEP or d.chars > 2 * DIAG_CHARS:
-                d.trim(DIAG_KEEP, DIAG_CHARS)
+            self._add_diag(inner.lstrip(), self.late_diag)
             return
         child = self.pre_child
         if child is None and _starts_stream(inner):

@@ -32,6 +32,13 @@ from .verdict import FAILING
 GOOD = ("pass", "xfail")
 ORDER = ("regression", "fixed", "newly skipped", "changed", "appeared",
          "disappeared")
+# What each category means, in words, for reports that list them
+# (validate's report): the words of change() below, so that a heading
+# never promises less or more than the rule.
+TITLES = {
+    "fixed": "Fixed (fail, timeout, error, xpass or xfail before; pass "
+             "after, or xfail after a failing outcome)",
+}
 
 
 def change(before, after):

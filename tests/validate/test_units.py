@@ -4,6 +4,7 @@ what a series touches, checkpatch's output, subject prefixes, and the
 comparison adapter."""
 
 import json
+import re
 import os
 import sys
 
@@ -369,3 +370,26 @@ def test_compare_and_validate_share_one_rule(tmp_path):
                                ("after", "host"): [("k:a", "pass")]})
     v.compare()
     assert v.rows["host"] == [("fixed", "k:a", "xfail", "pass", "")]
+
+
+def test_the_report_names_fixed_by_compare_rule(tmp_path):
+    """The report's "Fixed" heading says what compare counts as fixed:
+    xfail -> pass and fail -> xfail are listed under it, and its words
+    are the rule's."""
+    from desctest_runner import compare
+    v = _validation(tmp_path, {
+        ("before", "host"): [("k:a", "pass"), ("k:a::x", "xfail"),
+                             ("k:a::f", "fail")],
+        ("after", "host"): [("k:a", "pass"), ("k:a::x", "pass"),
+                            ("k:a::f", "xfail")]})
+    v.compare()
+    v.desc = "a test tree"
+    text, _ = validate_report.render(v, TOP)
+    title = ("Fixed (fail, timeout, error, xpass or xfail before; pass "
+             "after, or xfail after a failing outcome)")
+    assert compare.TITLES["fixed"] == title
+    m = re.search(r"^### (Fixed[^\n]*)\n\n(.*?)\n\n", text, re.M | re.S)
+    assert m, text
+    assert m.group(1) == title
+    assert m.group(2).splitlines() == [
+        "- here: k:a::f: fail -> xfail", "- here: k:a::x: xfail -> pass"]

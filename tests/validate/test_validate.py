@@ -21,6 +21,7 @@ TOP = os.environ.get("DESCTEST_TOP") or os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(TOP, "runner"))
 from desctest_runner.machine import usable_kvm as _usable_kvm  # noqa: E402
+from desctest_runner import compare  # noqa: E402
 FIX = os.path.join(TOP, "configs", "get_desc64_base-fix.patch")
 FIXTURES = os.path.join(TOP, "tests", "validate", "fixtures")
 UMIP = os.path.join(FIXTURES, "0001-x86-umip-move-the-dummy-GDT-base.patch")
@@ -62,7 +63,7 @@ def test_fix_on_debian_as_shipped(tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
     text = report(tmp_path)
     assert p.stdout == text
-    fixed = section(text, "Fixed (failing before, passing after)")
+    fixed = section(text, compare.TITLES["fixed"])
     # One stable name per vCPU and check (the values are in the "#"
     # lines): the vCPUs whose TSS base has bits 31:24 >= 0x80 and bits
     # 63:32 not all ones (0xfffffe7cf8d65000, 0xa0b1c000, 0x7f1280a01000,
@@ -109,7 +110,7 @@ def test_patch_reintroducing_the_bug(tmp_path):
         "- here: %s: pass -> fail: exit 1: 1 test(s) failed: tree" % DIFF,
         "- here: %s::tree: pass -> fail" % DIFF,
     ]
-    assert section(text, "Fixed (failing before, passing after)") == []
+    assert section(text, compare.TITLES["fixed"]) == []
     assert "Verdict: FAIL (exit 1): 2 regression(s)" in text
     assert "\nTested-by:" not in text
     assert "No Tested-by: line is offered: 2 regression(s)." in text
@@ -214,7 +215,7 @@ def test_checkpatch_error(tmp_path):
         "      +^Ireturn (uint64_t)desc->base3 << 32 | $\n" % PROC_H in text
     assert section(text, "Regressions") == []
     assert "- here: %s::tree: fail -> pass" % DIFF in \
-        section(text, "Fixed (failing before, passing after)")
+        section(text, compare.TITLES["fixed"])
     assert "\nTested-by:" not in text
 
 

@@ -4,7 +4,7 @@ and the exit status."""
 
 import collections
 
-from .. import proc, results
+from .. import compare, proc, results
 from ..ktap import OUTCOMES
 from . import checks as vchecks
 
@@ -197,7 +197,7 @@ def render(v, top):
         out.append("| %s | %d tests: %s | %d tests: %s |" % (
             WHERE[where], nb, tb, na, ta))
     out.append("")
-    for title, items in (("Fixed (failing before, passing after)", fixed),
+    for title, items in ((compare.TITLES["fixed"], fixed),
                          ("Regressions", regressions),
                          ("Other changes", other)):
         out.append("### %s" % title)

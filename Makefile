@@ -106,9 +106,9 @@ run_tests: deps
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory unit_tests
-	$(Q)set -e; for t in $(CHECK_TARGETS); do \
-		$(MAKE) --no-print-directory $$t; done
-	$(Q)$(MAKE) --no-print-directory run_tests
+	$(Q)set -e; for t in $(CHECK_TARGETS) run_tests; do \
+		t0=$$(date +%s); $(MAKE) --no-print-directory $$t; \
+		echo "check: $$t passed in $$(($$(date +%s) - t0)) s"; done
 
 # The list of programs the runner discovers, in upstream's
 # kselftest-list.txt format: one "collection:test" a line, the program

@@ -23,6 +23,16 @@ TEST_PROGS += kvm:vmx_host_tr_unpatched
 $(eval $(call kvm_prog,vmx_host_tr_unpatched,$(TOP)/tests/kvm/vmx_host_tr.c $(KVM_PRISTINE_STAMP),$(KVM_PRISTINE_CFLAGS) -DDT_UNPATCHED_HELPER=1,$(KVM_PRISTINE_LIBS)))
 endif
 
+# vcpuI_vmexit_ist's verdict (vmx_ist_verdict.h, pure) against each case,
+# the wrong ones above all, on the host: no VMX needed (make unit_tests).
+VMX_IST_UNIT := $(OUTPUT)/kvm-unit/vmx_ist_verdict_test
+$(VMX_IST_UNIT): $(TOP)/tests/kvm/vmx_ist_verdict_test.cpp \
+		$(TOP)/tests/kvm/vmx_ist_verdict.h
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) $(DEPFLAGS) -I$(TOP)/tests/kvm $< \
+		$(GTEST_LIBS) -o $@
+UNIT_TESTS += $(VMX_IST_UNIT)
+
 # ---- the same programs against the other framework ----------------------
 # kvm_programs: just the KVM programs of this build (every entry of the
 # KVM collections, whoever added it: read when the recipe runs, after

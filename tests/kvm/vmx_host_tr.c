@@ -17,7 +17,8 @@
  * prepare_for_vmx_operation(), load_vmcs() and prepare_vmcs().  It reads
  * HOST_TR_BASE, HOST_TR_SELECTOR and HOST_GDTR_BASE back with vmread and
  * reports them; then it launches an L2 whose only instruction is vmcall,
- * and after that VM exit executes UD2 through its IDT's IST1 gate.
+ * and after that VM exit runs the IST probe: a UD2 at a label of its own
+ * (vmx_ist_probe_ud2) through its IDT's IST1 gate.
  * Results per vCPU i:
  *   vcpu<i>_host_tr_base  the three host fields against the TSS base, TR
  *       selector and GDT base the host installed (and the CPU decoded at
@@ -25,6 +26,8 @@
  *   vcpu<i>_vmexit_ist    the VM exit was the vmcall; after it STR and
  *       KVM_GET_SREGS TR are the vCPU's own TSS (base, limit, busy type,
  *       busy bit in the GDT); the #UD handler ran on IST1 - 40 of that TSS.
+ *       The verdict is vmx_ist_verdict.h's dt_vmx_ist_decide(), a pure
+ *       function the unit test vmx_ist_verdict_test.cpp drives.
  *
  * Built twice.  vmx_host_tr links the default (patched) framework: every
  * line must pass.  vmx_host_tr_unpatched (default tree only) links a
@@ -36,8 +39,13 @@
  * an XFAIL naming the bug; after the VM exit TR.base is that value and the
  * #UD's IST1 read from it faults, which ends as a triple fault
  * (KVM_EXIT_SHUTDOWN) or, where that address happens to be mapped, a
- * wrong stack: with TR.base equal to the sign-extended value either is an
- * XFAIL.  Everything else must pass; any other value is a FAIL.
+ * wrong stack.  vcpu<i>_vmexit_ist is an XFAIL only when the VM exit was
+ * the vmcall (VM_EXIT_REASON 18: not a VM-entry failure, which loads the
+ * host state too), STR is the vCPU's own selector, the rest of TR and the
+ * GDT's busy bit are as installed, TR.base is exactly the sign-extended
+ * value, and then either the shutdown's RIP is the probe's UD2 or the
+ * run ended with the #UD on a stack other than IST1 - 40.  Everything
+ * else must pass; anything else is a FAIL, its values printed.
  *
  * Needs VMX in the vCPUs' CPUID: kvm_intel loaded with nested=1.  Where
  * KVM offers no VMX (every AMD host; make vm_tests' kvm_amd guests) every
@@ -51,14 +59,22 @@
 #include "pcpu_tables.h"
 #include "vmx.h"
 #include "desctest/prefix_model.h"
+#include "vmx_ist_verdict.h"
+
+_Static_assert(DT_VMX_EXIT_VMCALL == EXIT_REASON_VMCALL,
+	       "vmx_ist_verdict.h's VMCALL exit reason is the framework's");
 
 #ifndef DT_UNPATCHED_HELPER
 #define DT_UNPATCHED_HELPER 0
 #endif
 
 /*
- * Memslot 0 holds about 400 spare pages once the program is loaded;
- * vcpu_alloc_vmx() takes 7 of them per vCPU and the L2 stack one more.
+ * The VMX pages come from memslot 0, the framework's default size:
+ * vcpu_alloc_vmx() takes 7 pages per vCPU and the L2 stack one more.
+ * Measured on the 6.12 framework: a VM of 32 vCPUs has 457 pages of
+ * memslot 0 unused after its creation and 200 after their VMX pages and
+ * the IDT page.  So at most 32 vCPUs, whatever dt_pcpu_nr_vcpus() says
+ * (tests/kvm/README.md).
  */
 #define VMX_MAX_VCPUS 32
 
@@ -73,7 +89,31 @@ struct vmx_seen {
 	uint64_t rsp;           /* RSP in the #UD handler after the exit */
 };
 
+/* What the host writes into the fields the guest sets after the VM exit,
+ * before the run: a field the guest never reached keeps it. */
+#define VMX_SEEN_UNSET DT_GUEST_POISON
+
 static struct vmx_seen seen[DT_MAX_VCPUS];
+
+/*
+ * The IST probe: UD2 at a label of its own, so that a shutdown can be
+ * placed at exactly this instruction (its RIP).  The #UD handler
+ * (guest_idt.c) hands back in RAX the RSP it started with and resumes
+ * after the UD2, at the ret; nothing else is touched.
+ */
+uint64_t vmx_ist_probe(void);
+extern char vmx_ist_probe_ud2[];
+asm(".pushsection .text\n"
+    ".globl vmx_ist_probe\n"
+    ".type vmx_ist_probe, @function\n"
+    "vmx_ist_probe:\n"
+    "	xorl %eax, %eax\n"
+    ".globl vmx_ist_probe_ud2\n"
+    "vmx_ist_probe_ud2:\n"
+    "	ud2\n"
+    "	ret\n"
+    ".size vmx_ist_probe, . - vmx_ist_probe\n"
+    ".popsection\n");
 
 /* L2: straight back to L1.  vmcall always exits to L1 (SDM Vol. 3C
  * 26.1.2); no registers are needed across it. */
@@ -108,7 +148,7 @@ static void guest_code(uint64_t idx, uint64_t vmx_gva, uint64_t l2_stack_top)
 	s->exit_reason = vmreadz(VM_EXIT_REASON);
 	asm volatile("str %k0" : "+r"(tr));
 	s->tr_after = tr;
-	s->rsp = dt_guest_ud_rsp();
+	s->rsp = vmx_ist_probe();
 	GUEST_DONE();
 }
 
@@ -173,68 +213,108 @@ static void report_host_tr_base(unsigned int i, const struct dt_vcpu_tables *t,
 	ksft_test_result_fail("%s\n", name);
 }
 
+/* KVM_GET_SREGS TR and the GDT's busy bit after the VM exit, all but the
+ * base (which the verdict weighs against the model): 1 when as installed.
+ * A VM exit loads TR's limit as 0x67 and its type as busy (SDM Vol. 3C
+ * 28.5.2), which is what the host installs. */
+static int tr_rest_ok(const struct dt_vcpu_tables *t, const struct kvm_sregs *sr)
+{
+	const struct dt_sys d = dt_sys_at(t->gdt, t->tr_sel);
+	unsigned int i = t->vcpu_id;
+	int ok;
+
+	ok = dt_vcpu_expect_eq(i, "TR.selector (KVM_GET_SREGS)", sr->tr.selector,
+			       t->tr_sel);
+	ok &= dt_vcpu_expect_eq(i, "TR.limit (KVM_GET_SREGS)", sr->tr.limit,
+				t->tss_limit);
+	ok &= dt_vcpu_expect_eq(i, "TR.type (KVM_GET_SREGS)", sr->tr.type,
+				DT_SYS_TSS64_BUSY);
+	ok &= dt_vcpu_expect_eq(i, "TSS descriptor type in the GDT (ltr marks it busy)",
+				dt_sys_type(&d), DT_SYS_TSS64_BUSY);
+	return ok;
+}
+
 /*
  * After the VM exit.  exit_reason is the vCPU's last KVM exit: KVM_EXIT_IO
- * (its UCALL_DONE) or KVM_EXIT_SHUTDOWN.
+ * (its UCALL_DONE) or KVM_EXIT_SHUTDOWN.  Every value the verdict reads is
+ * printed, seen beside wanted, before the result.
  */
 static void report_vmexit_ist(unsigned int i, struct kvm_vcpu *vcpu,
 			      const struct dt_vcpu_tables *t,
 			      const struct vmx_seen *s, uint32_t exit_reason)
 {
 	uint64_t want = t->tss_base, model = dt_prefix_model(want);
-	int bug_shows = DT_UNPATCHED_HELPER && model != want;
+	struct dt_vmx_ist_seen v = {
+		.bug_shows = DT_UNPATCHED_HELPER && model != want,
+		.shutdown = exit_reason == KVM_EXIT_SHUTDOWN,
+		.probe_ud2 = (uint64_t)vmx_ist_probe_ud2,
+		.launch_failed = s->launch_failed,
+		.exit_reason = s->exit_reason,
+		.str = s->tr_after,
+		.tr_sel = t->tr_sel,
+		.tss_base = want,
+		.model = model,
+		.rsp = s->rsp,
+		.rsp_want = t->ist_top - DT_UD_FRAME_BYTES,
+	};
+	enum dt_vmx_ist_verdict verdict;
 	struct kvm_sregs sr;
 	struct kvm_regs regs;
+	const char *why;
 	char name[32];
-	int ok;
 
 	snprintf(name, sizeof(name), "vcpu%u_vmexit_ist", i);
 	vcpu_sregs_get(vcpu, &sr);
-	if (exit_reason == KVM_EXIT_SHUTDOWN) {
-		vcpu_regs_get(vcpu, &regs);
-		ksft_print_msg("vcpu%u: KVM_EXIT_SHUTDOWN after the VM exit (a triple "
-			       "fault), guest RIP %#llx\n", i,
-			       (unsigned long long)regs.rip);
-		ok = dt_vcpu_expect_eq(i, "TR.base (KVM_GET_SREGS) after the VM exit",
-				       sr.tr.base, want);
-		if (bug_shows && sr.tr.base == model) {
-			dt_result_xfail(name, "known bug of the unpatched helper: the VM "
-					     "exit loaded TR.base %#llx from HOST_TR_BASE, "
-					     "the #UD's IST1 read from that TSS faulted: "
-					     "KVM_EXIT_SHUTDOWN; wanted TR.base %#llx\n",
-					     (unsigned long long)sr.tr.base,
-					     (unsigned long long)want);
-			return;
-		}
-		ksft_test_result_fail("%s\n", name);
-		return;
-	}
-	if (s->launch_failed) {
+	if (s->launch_failed)
 		dt_vcpu_expect_eq(i, "vmlaunch: VM_INSTRUCTION_ERROR", s->insn_error, 0);
-		ksft_print_msg("vcpu%u: vmlaunch failed: no VM exit to test\n", i);
-		ksft_test_result_fail("%s\n", name);
-		return;
+	dt_vcpu_expect_eq(i, "VM_EXIT_REASON", s->exit_reason, EXIT_REASON_VMCALL);
+	dt_vcpu_expect_eq(i, "STR selector after the VM exit", s->tr_after, t->tr_sel);
+	v.tr_rest_ok = tr_rest_ok(t, &sr);
+	v.tr_base = sr.tr.base;
+	dt_vcpu_expect_eq(i, "TR.base (KVM_GET_SREGS) after the VM exit", sr.tr.base,
+			  want);
+	if (v.bug_shows)
+		ksft_print_msg("vcpu%u: the sign-extended TSS base (the known bug) "
+			       "would be %#llx\n", i, (unsigned long long)model);
+	if (v.shutdown) {
+		vcpu_regs_get(vcpu, &regs);
+		v.shutdown_rip = regs.rip;
+		ksft_print_msg("vcpu%u: KVM_EXIT_SHUTDOWN after the VM exit (a triple "
+			       "fault)\n", i);
+		dt_vcpu_expect_eq(i, "guest RIP at the shutdown (the IST probe's UD2)",
+				  regs.rip, v.probe_ud2);
+	} else {
+		dt_vcpu_expect_eq(i, "RSP in the #UD handler after the VM exit", s->rsp,
+				  v.rsp_want);
 	}
-	ok = dt_vcpu_expect_eq(i, "VM_EXIT_REASON", s->exit_reason, EXIT_REASON_VMCALL);
-	ok &= dt_vcpu_expect_eq(i, "STR selector after the VM exit", s->tr_after,
-				t->tr_sel);
-	ok &= dt_pcpu_check_tr(t, &sr);
-	ok &= dt_vcpu_expect_eq(i, "RSP in the #UD handler after the VM exit", s->rsp,
-				t->ist_top - DT_UD_FRAME_BYTES);
-	if (bug_shows && sr.tr.base == model && s->rsp != t->ist_top - DT_UD_FRAME_BYTES) {
+
+	verdict = dt_vmx_ist_decide(&v, &why);
+	switch (verdict) {
+	case DT_VMX_IST_PASS:
+		ksft_test_result_pass("%s\n", name);
+		return;
+	case DT_VMX_IST_XFAIL_SHUTDOWN:
+		dt_result_xfail(name, "known bug of the unpatched helper: the VM exit "
+				     "loaded TR.base %#llx from HOST_TR_BASE, the #UD's "
+				     "IST1 read from that TSS faulted: KVM_EXIT_SHUTDOWN "
+				     "at the IST probe's UD2 %#llx; wanted TR.base %#llx\n",
+				     (unsigned long long)sr.tr.base,
+				     (unsigned long long)v.shutdown_rip,
+				     (unsigned long long)want);
+		return;
+	case DT_VMX_IST_XFAIL_WRONG_STACK:
 		dt_result_xfail(name, "known bug of the unpatched helper: the VM exit "
 				     "loaded TR.base %#llx from HOST_TR_BASE, the #UD ran "
 				     "on a stack from that TSS: RSP %#llx, wanted %#llx\n",
 				     (unsigned long long)sr.tr.base,
 				     (unsigned long long)s->rsp,
-				     (unsigned long long)(t->ist_top - DT_UD_FRAME_BYTES));
+				     (unsigned long long)v.rsp_want);
 		return;
+	case DT_VMX_IST_FAIL:
+		break;
 	}
-	if (ok && bug_shows)
-		ksft_print_msg("vcpu%u: wanted the sign-extended HOST_TR_BASE %#llx to "
-			       "reach TR after the VM exit  <-- MISMATCH\n", i,
-			       (unsigned long long)model);
-	ksft_test_result(ok && !bug_shows, "%s\n", name);
+	ksft_print_msg("vcpu%u: %s" DT_MISMATCH_MARK "\n", i, why);
+	ksft_test_result_fail("%s\n", name);
 }
 
 int main(void)
@@ -242,13 +322,13 @@ int main(void)
 	struct dt_vcpu_tables t[VMX_MAX_VCPUS];
 	struct kvm_vcpu *vcpus[VMX_MAX_VCPUS];
 	enum dt_kvm_flavour kvm;
-	unsigned int i, n;
+	unsigned int i, n, asked;
 	struct kvm_vm *vm;
 	vm_vaddr_t idt;
 	struct ucall uc;
 
 	dt_kvm_require();
-	n = dt_pcpu_nr_vcpus();
+	n = asked = dt_pcpu_nr_vcpus();
 	if (n > VMX_MAX_VCPUS)
 		n = VMX_MAX_VCPUS;
 	dt_kvm_start(2 * n);
@@ -257,6 +337,10 @@ int main(void)
 		       "(vmx.c calling get_desc64_base()), KVM: %s\n",
 		       DT_UNPATCHED_HELPER ? "unpatched (pristine)" : "tree's",
 		       dt_kvm_flavour_name(kvm));
+	if (n < asked)
+		ksft_print_msg("%u vCPUs, not the %u of the other programs: at most %u "
+			       "here (their VMX pages come from memslot 0)\n", n, asked,
+			       VMX_MAX_VCPUS);
 
 	if (!kvm_cpu_has(X86_FEATURE_VMX)) {
 		for (i = 0; i < n; i++) {
@@ -277,6 +361,11 @@ int main(void)
 	for (i = 0; i < n; i++) {
 		vm_vaddr_t vmx_gva, l2_stack = vm_vaddr_alloc_page(vm);
 
+		struct vmx_seen *s = addr_gva2hva(vm, (vm_vaddr_t)&seen[i]);
+
+		s->exit_reason = VMX_SEEN_UNSET;
+		s->tr_after = VMX_SEEN_UNSET;
+		s->rsp = VMX_SEEN_UNSET;
 		vcpu_alloc_vmx(vm, &vmx_gva);
 		dt_vcpu_use_idt(vcpus[i], idt);
 		vcpu_args_set(vcpus[i], 3, (uint64_t)i, (uint64_t)vmx_gva,

@@ -115,3 +115,16 @@ endef
 $(OUTPUT)/kvm/%: $(TOP)/tests/kvm/%.c $(KVM_LIBS) $(KVM_GLUE_HDRS) $(KSRC_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KVM_PROG_CFLAGS) $(DEPFLAGS) $< $(KVM_LIBS) $(KVM_PROG_LDLIBS) -o $@
+
+# Unit test of the rule deciding which KVM serves /dev/kvm (kvm_flavour.c
+# alone, no framework), over the cases of kvm-flavour-cases.txt.
+KVM_FLAVOUR_UNIT := $(OUTPUT)/kvm-glue/unit/kvm_flavour_test
+$(OUTPUT)/kvm-glue/unit/kvm_flavour.o: $(TOP)/lib/kvm/kvm_flavour.c $(TOP)/lib/kvm/kvm_flavour.h
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_BASE) $(UBSAN) $(DEPFLAGS) -c $< -o $@
+$(KVM_FLAVOUR_UNIT): $(TOP)/lib/kvm/kvm_flavour_test.cpp $(OUTPUT)/kvm-glue/unit/kvm_flavour.o \
+		$(TOP)/lib/kvm/kvm_flavour.h $(TOP)/lib/kvm/kvm-flavour-cases.txt
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) $(DEPFLAGS) -I$(TOP)/lib/kvm \
+		-DDT_FLAVOUR_CASES='"$(TOP)/lib/kvm/kvm-flavour-cases.txt"' $< \
+		$(OUTPUT)/kvm-glue/unit/kvm_flavour.o $(GTEST_LIBS) -o $@
+UNIT_TESTS += $(KVM_FLAVOUR_UNIT)

@@ -128,3 +128,18 @@ $(KVM_FLAVOUR_UNIT): $(TOP)/lib/kvm/kvm_flavour_test.cpp $(OUTPUT)/kvm-glue/unit
 		-DDT_FLAVOUR_CASES='"$(TOP)/lib/kvm/kvm-flavour-cases.txt"' $< \
 		$(OUTPUT)/kvm-glue/unit/kvm_flavour.o $(GTEST_LIBS) -o $@
 UNIT_TESTS += $(KVM_FLAVOUR_UNIT)
+
+# kvm_idt_check: every vCPU of kvm:dt_regs reads back with SIDT the IDT
+# the host chose for it (dt_pcpu_idt_base(): bits 31:24 >= 0x80 on five
+# of the first eight), the exact lines, on this build and (default tree)
+# on the 6.1 framework's build.
+CHECK_TARGETS += kvm_idt_check
+.PHONY: kvm_idt_check
+#> kvm_idt_check    kvm:dt_regs reads back the per-vCPU IDT the host installed (6.12 and 6.1 builds)
+kvm_idt_check: $(OUTPUT)/kvm/dt_regs
+ifeq ($(KSRC_DEFAULT),1)
+	$(Q)$(MAKE) --no-print-directory KVER=6.1 OUTPUT=$(KVM_61_OUTPUT) $(KVM_61_OUTPUT)/kvm/dt_regs
+	$(Q)$(TOP)/lib/kvm/idt_check.sh $(OUTPUT)/kvm/dt_regs $(KVM_61_OUTPUT)/kvm/dt_regs
+else
+	$(Q)$(TOP)/lib/kvm/idt_check.sh $(OUTPUT)/kvm/dt_regs
+endif

@@ -143,3 +143,16 @@ ifeq ($(KSRC_DEFAULT),1)
 else
 	$(Q)$(TOP)/lib/kvm/idt_check.sh $(OUTPUT)/kvm/dt_regs
 endif
+
+# seen_wanted_check: the KVM, oracle and host programs print every
+# seen-vs-wanted line through include/desctest/ktap.h's one format: no
+# string literal of their own holds "seen"/"wanted" before a printf
+# conversion, or a MISMATCH mark.
+SEEN_WANTED_FILES = $(TOP)/tests/kvm/dt_regs.c $(TOP)/tests/kvm/migrate.c \
+	$(TOP)/tests/kvm/tss_decode.c $(wildcard $(TOP)/tests/kvm_oracle/*.c) \
+	$(wildcard $(TOP)/tests/host/*.c $(TOP)/tests/host/*.h)
+CHECK_TARGETS += seen_wanted_check
+.PHONY: seen_wanted_check
+#> seen_wanted_check no hand-written seen/wanted printer in the KVM, oracle and host programs
+seen_wanted_check:
+	$(Q)$(TOP)/lib/kvm/seen_wanted_check.sh $(SEEN_WANTED_FILES)

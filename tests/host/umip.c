@@ -469,8 +469,9 @@ TEST_F(umip, sldt_ldt)
 	if (host_foreign_tables(why, sizeof(why))) {
 		run_table_insn("sldt-ldt", &s);
 		if (!s.sig && s.value != NATIVE_LDTR_SET) {
-			ksft_print_msg("%s: LDTR seen 0x%llx\n", why,
-				       (unsigned long long)s.value);
+			ksft_print_msg("%s\n", why);
+			dt_check_eq("sldt-ldt", "LDTR (sldt) vs the LDT this process installed",
+				    s.value, NATIVE_LDTR_SET);
 			SKIP(return, "the LDTR seen is the hypervisor's, not the LDT this process installed");
 		}
 	}

@@ -76,20 +76,54 @@ static inline int dt_kernel_cpu(void)
 /*
  * Pin the calling thread to CPU alone.  sched_setaffinity() moves the
  * thread before it returns; the witness is the kernel's own CPU number
- * afterwards (dt_kernel_cpu()).  0 when the thread now runs on CPU, else
- * -errno (EINVAL: CPU is outside this task's cpuset) or -EAGAIN when the
- * kernel reports another CPU.
+ * afterwards (dt_kernel_cpu()), stored in *seen (-1 when the pin itself
+ * failed or getcpu did).  0 when the thread now runs on CPU, else -errno
+ * (EINVAL: CPU is outside this task's cpuset) or -EAGAIN when the kernel
+ * reports another CPU.
  */
-static inline int dt_pin_cpu(int cpu)
+static inline int dt_pin_cpu_seen(int cpu, int *seen)
 {
 	cpu_set_t one;
 
+	*seen = -1;
 	CPU_ZERO(&one);
 	CPU_SET(cpu, &one);
 	if (sched_setaffinity(0, sizeof(one), &one))
 		return -errno;
-	return dt_kernel_cpu() == cpu ? 0 : -EAGAIN;
+	*seen = dt_kernel_cpu();
+	return *seen == cpu ? 0 : -EAGAIN;
 }
+
+static inline int dt_pin_cpu(int cpu)
+{
+	int seen;
+
+	return dt_pin_cpu_seen(cpu, &seen);
+}
+
+/*
+ * What a pin's result means, the one rule of every program that pins
+ * itself to a CPU to test it:
+ *   DT_PIN_OK       on the CPU, confirmed by the kernel;
+ *   DT_PIN_OUTSIDE  -EINVAL: the CPU is outside this task's CPU set
+ *                   (cpuset, taskset): the program leaves that CPU out
+ *                   and says so (a per-CPU test of it is a SKIP);
+ *   DT_PIN_FAILED   the kernel reports another CPU after the pin
+ *                   (-EAGAIN), or any other error: a FAIL, with the CPU
+ *                   seen beside the CPU wanted (DT_PIN_SEEN_FIELD).
+ */
+enum dt_pin_outcome { DT_PIN_OK, DT_PIN_OUTSIDE, DT_PIN_FAILED };
+
+static inline enum dt_pin_outcome dt_pin_outcome(int err)
+{
+	if (!err)
+		return DT_PIN_OK;
+	return err == -EINVAL ? DT_PIN_OUTSIDE : DT_PIN_FAILED;
+}
+
+/* The field of the seen-vs-wanted line of a DT_PIN_FAILED pin: seen the
+ * kernel's CPU after it, wanted the CPU pinned to. */
+#define DT_PIN_SEEN_FIELD "the kernel's CPU after the pin (getcpu)"
 
 /* A thread's mask (TID 0: the calling thread), saved to be put back. */
 struct dt_affinity {

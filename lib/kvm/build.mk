@@ -115,3 +115,44 @@ endef
 $(OUTPUT)/kvm/%: $(TOP)/tests/kvm/%.c $(KVM_LIBS) $(KVM_GLUE_HDRS) $(KSRC_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KVM_PROG_CFLAGS) $(DEPFLAGS) $< $(KVM_LIBS) $(KVM_PROG_LDLIBS) -o $@
+
+# Unit test of the rule deciding which KVM serves /dev/kvm (kvm_flavour.c
+# alone, no framework), over the cases of kvm-flavour-cases.txt.
+KVM_FLAVOUR_UNIT := $(OUTPUT)/kvm-glue/unit/kvm_flavour_test
+$(OUTPUT)/kvm-glue/unit/kvm_flavour.o: $(TOP)/lib/kvm/kvm_flavour.c $(TOP)/lib/kvm/kvm_flavour.h
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_BASE) $(UBSAN) $(DEPFLAGS) -c $< -o $@
+$(KVM_FLAVOUR_UNIT): $(TOP)/lib/kvm/kvm_flavour_test.cpp $(OUTPUT)/kvm-glue/unit/kvm_flavour.o \
+		$(TOP)/lib/kvm/kvm_flavour.h $(TOP)/lib/kvm/kvm-flavour-cases.txt
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(UBSAN) $(DEPFLAGS) -I$(TOP)/lib/kvm \
+		-DDT_FLAVOUR_CASES='"$(TOP)/lib/kvm/kvm-flavour-cases.txt"' $< \
+		$(OUTPUT)/kvm-glue/unit/kvm_flavour.o $(GTEST_LIBS) -o $@
+UNIT_TESTS += $(KVM_FLAVOUR_UNIT)
+
+# kvm_idt_check: every vCPU of kvm:dt_regs reads back with SIDT the IDT
+# the host chose for it (dt_pcpu_idt_base(): bits 31:24 >= 0x80 on five
+# of the first eight), the exact lines, on this build and (default tree)
+# on the 6.1 framework's build.
+CHECK_TARGETS += kvm_idt_check
+.PHONY: kvm_idt_check
+#> kvm_idt_check    kvm:dt_regs reads back the per-vCPU IDT the host installed (6.12 and 6.1 builds)
+kvm_idt_check: $(OUTPUT)/kvm/dt_regs
+ifeq ($(KSRC_DEFAULT),1)
+	$(Q)$(MAKE) --no-print-directory KVER=6.1 OUTPUT=$(KVM_61_OUTPUT) $(KVM_61_OUTPUT)/kvm/dt_regs
+	$(Q)$(TOP)/lib/kvm/idt_check.sh $(OUTPUT)/kvm/dt_regs $(KVM_61_OUTPUT)/kvm/dt_regs
+else
+	$(Q)$(TOP)/lib/kvm/idt_check.sh $(OUTPUT)/kvm/dt_regs
+endif
+
+# seen_wanted_check: the KVM, oracle and host programs print every
+# seen-vs-wanted line through include/desctest/ktap.h's one format: no
+# string literal of their own holds "seen"/"wanted" before a printf
+# conversion, or a MISMATCH mark.
+SEEN_WANTED_FILES = $(TOP)/tests/kvm/dt_regs.c $(TOP)/tests/kvm/migrate.c \
+	$(TOP)/tests/kvm/tss_decode.c $(wildcard $(TOP)/tests/kvm_oracle/*.c) \
+	$(wildcard $(TOP)/tests/host/*.c $(TOP)/tests/host/*.h)
+CHECK_TARGETS += seen_wanted_check
+.PHONY: seen_wanted_check
+#> seen_wanted_check no hand-written seen/wanted printer in the KVM, oracle and host programs
+seen_wanted_check:
+	$(Q)$(TOP)/lib/kvm/seen_wanted_check.sh $(SEEN_WANTED_FILES)

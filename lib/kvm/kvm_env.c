@@ -35,34 +35,6 @@ int dt_vcpu_expect_eq(unsigned int i, const char *field, uint64_t seen,
 	return dt_check_eq(who, field, seen, wanted);
 }
 
-/* kvm_pvm first: a host with it may have a VMX/SVM module loaded beside
- * it, but then /dev/kvm is the paravirtual one (it is what lets KVM run
- * where VMX/SVM are not available). */
-enum dt_kvm_flavour dt_kvm_flavour(void)
-{
-	if (access("/sys/module/kvm_pvm", F_OK) == 0)
-		return DT_KVM_PVM;
-	if (access("/sys/module/kvm_intel", F_OK) == 0)
-		return DT_KVM_INTEL;
-	if (access("/sys/module/kvm_amd", F_OK) == 0)
-		return DT_KVM_AMD;
-	return DT_KVM_OTHER;
-}
-
-const char *dt_kvm_flavour_name(enum dt_kvm_flavour f)
-{
-	switch (f) {
-	case DT_KVM_PVM:
-		return "kvm_pvm";
-	case DT_KVM_INTEL:
-		return "kvm_intel";
-	case DT_KVM_AMD:
-		return "kvm_amd";
-	default:
-		return "an unknown KVM (no kvm_intel, kvm_amd or kvm_pvm module)";
-	}
-}
-
 /* No exit reason is UINT32_MAX: every non-ucall exit ends the program. */
 uint64_t dt_vcpu_run_ucall(struct kvm_vcpu *vcpu, struct ucall *uc)
 {

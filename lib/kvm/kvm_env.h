@@ -28,15 +28,9 @@ void dt_kvm_require(void);
 int dt_vcpu_expect_eq(unsigned int i, const char *field, uint64_t seen,
 		      uint64_t wanted);
 
-/* Which KVM serves /dev/kvm, from the loaded modules (/sys/module/...). */
-enum dt_kvm_flavour {
-	DT_KVM_OTHER,	/* none of those below (built in, or unknown) */
-	DT_KVM_INTEL,	/* kvm_intel: VMX */
-	DT_KVM_AMD,	/* kvm_amd: SVM */
-	DT_KVM_PVM,	/* kvm_pvm: the paravirtual KVM, no VMX/SVM */
-};
-enum dt_kvm_flavour dt_kvm_flavour(void);
-const char *dt_kvm_flavour_name(enum dt_kvm_flavour f);
+/* Which KVM serves /dev/kvm (dt_kvm_flavour(), decided once by the rule
+ * of kvm_flavour.h). */
+#include "kvm_flavour.h"
 
 /*
  * The top of every KVM program's main(): /dev/kvm or the KTAP skip

@@ -81,6 +81,13 @@ uint64_t dt_pcpu_gdt_base(unsigned int i)
 	return dt_pcpu_tss_base(i) ^ (1ull << 38);
 }
 
+/* The IDT: the page after the GDT (same bits 31:24 as the TSS base, so
+ * 0x80 or more on vCPUs 0, 2, 4, 6 and 7). */
+uint64_t dt_pcpu_idt_base(unsigned int i)
+{
+	return dt_pcpu_gdt_base(i) + DT_PCPU_PAGE;
+}
+
 /* ---- the tables' memslot ------------------------------------------------ */
 
 #define DT_PTE_PRESENT 0x1ull
@@ -207,6 +214,7 @@ void dt_pcpu_install(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	struct kvm_sregs sregs;
 	struct dt_sys tss, ldt;
 	uint64_t *ldt_words, page = (uint64_t)vm->page_size;
+	void *idt;
 
 	TEST_ASSERT(i < DT_MAX_VCPUS, "vCPU index %u, at most %u", i, DT_MAX_VCPUS - 1);
 	memset(t, 0, sizeof(*t));
@@ -224,7 +232,11 @@ void dt_pcpu_install(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	t->decoy_tss_base = t->tss_base + 2 * page;
 	t->decoy_ist_top = t->tss_base + 4 * page;
 
+	t->idt_base = dt_pcpu_idt_base(i);
+	t->idt_limit = DT_IDT_LIMIT;
+
 	t->gdt = map_page_at(vm, t->gdt_base);
+	idt = map_page_at(vm, t->idt_base);
 	t->tss = map_page_at(vm, t->tss_base);
 	map_page_at(vm, t->tss_base + page);
 	decoy = map_page_at(vm, t->decoy_tss_base);
@@ -256,6 +268,14 @@ void dt_pcpu_install(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	gsel->ldt = t->ldt_sel;
 
 	vcpu_sregs_get(vcpu, &sregs);
+	/* The framework's gates (6.10+: its exception handlers, selector
+	 * DT_KERNEL_CS, no IST) keep working from the new page; 6.1 installs
+	 * none, and the page stays empty. */
+	if (sregs.idt.base && sparsebit_is_set(vm->vpages_mapped,
+					       sregs.idt.base >> vm->page_shift))
+		memcpy(idt, addr_gva2hva(vm, sregs.idt.base),
+		       sregs.idt.limit < DT_IDT_LIMIT ? sregs.idt.limit + 1u
+						      : DT_IDT_LIMIT + 1u);
 	TEST_ASSERT(sregs.cs.selector == DT_KERNEL_CS && sregs.ds.selector == DT_KERNEL_DS,
 		    "framework loaded CS %#x DS %#x, wanted %#x %#x; the per-vCPU GDT "
 		    "must be taught the new selectors", sregs.cs.selector,
@@ -264,10 +284,9 @@ void dt_pcpu_install(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
 	sregs.gdt.limit = t->gdt_limit;
 	sregs.tr = busy_tr(DT_DECOY_TR_SEL, t->decoy_tss_base, DT_TSS_LIMIT);
 	sregs.ldt = null_ldtr();
+	sregs.idt.base = t->idt_base;
+	sregs.idt.limit = t->idt_limit;
 	vcpu_sregs_set(vcpu, &sregs);
-
-	t->idt_base = sregs.idt.base;
-	t->idt_limit = sregs.idt.limit;
 }
 
 struct kvm_vm *dt_pcpu_vm_create(unsigned int n, void *guest_code,

@@ -12,7 +12,7 @@
  * 0xfffffe7cf8d65000 exactly.  The host keeps what it installed in
  * struct dt_vcpu_tables: the known values every check compares with.
  *
- * Who loads what.  The host installs only GDTR with KVM_SET_SREGS.  TR
+ * Who loads what.  The host installs GDTR and IDTR with KVM_SET_SREGS.  TR
  * starts on a throw-away "decoy" TSS (its own page, its own IST1 stack,
  * selector DT_DECOY_TR_SEL whose GDT slot stays empty) and LDTR starts
  * null; the guest's first act, dt_guest_load_tables(), is `lldt` and
@@ -34,7 +34,10 @@
  * The LDT (two data descriptors) sits in the TSS page at offset
  * DT_LDT_OFFSET, so its base is high and per vCPU too.  The pages after
  * the TSS page hold the IST1 stack, the decoy TSS and the decoy's IST1
- * stack.  The IDT is the framework's (6.10+: one shared page; 6.1: none).
+ * stack.  The IDT is the vCPU's own too: the page after its GDT
+ * (dt_pcpu_idt_base()), installed by the host with KVM_SET_SREGS and
+ * holding a copy of the framework's gates (6.10+: its exception handlers;
+ * 6.1 has none, and the page stays empty).
  *
  * Memory.  Every page above, and every page-table page that maps them,
  * comes from a memslot of their own (DT_PCPU_MEMSLOT at DT_PCPU_GPA),
@@ -54,6 +57,9 @@
 #define DT_LDT_SEL 0x60
 #define DT_LDT_OFFSET 0x800
 #define DT_LDT_LIMIT 0xf
+/* 256 16-byte gates: one page. */
+#define DT_IDT_LIMIT 0xfff
+#define DT_PCPU_PAGE 0x1000ull
 /* IST1 of every vCPU's TSS points at the top of a page of its own. */
 #define DT_IST_INDEX 1
 /* TR before the guest's ltr: a selector whose GDT slot is empty, so no
@@ -72,7 +78,7 @@ struct dt_vcpu_tables {
 	uint32_t tss_limit;
 	uint16_t tr_sel;
 	uint64_t ist_top;  /* IST1 in the TSS: top of the IST stack page */
-	uint64_t idt_base; /* IDTR as installed (the framework's) */
+	uint64_t idt_base; /* IDTR.base the host installed: dt_pcpu_idt_base() */
 	uint16_t idt_limit;
 	uint16_t ldt_sel;  /* LDT selector the guest loads */
 	uint64_t ldt_base;
@@ -90,8 +96,9 @@ struct dt_vcpu_tables {
 #define DT_MAX_VCPUS 512
 unsigned int dt_pcpu_nr_vcpus(void);
 
-/* Pages of the tables' memslot per vCPU: 5 data pages (GDT, TSS + LDT,
- * IST1 stack, decoy TSS, decoy stack) and at most 7 page-table pages. */
+/* Pages of the tables' memslot per vCPU: 6 data pages (GDT, IDT, TSS +
+ * LDT, IST1 stack, decoy TSS, decoy stack) and at most 8 page-table
+ * pages. */
 #define DT_PCPU_PAGES_PER_VCPU 16
 
 /* The TSS base vCPU i gets: a fixed list covering the edge cases, then
@@ -99,11 +106,14 @@ unsigned int dt_pcpu_nr_vcpus(void);
 uint64_t dt_pcpu_tss_base(unsigned int i);
 /* The GDT base vCPU i gets (also high and distinct). */
 uint64_t dt_pcpu_gdt_base(unsigned int i);
+/* The IDT base vCPU i gets: the page after its GDT. */
+uint64_t dt_pcpu_idt_base(unsigned int i);
 
 /*
- * Build vCPU i's GDT, TSS, LDT and decoy TSS in the tables' memslot, map
- * them at dt_pcpu_gdt_base(i) and dt_pcpu_tss_base(i), and install GDTR,
- * the decoy TR and a null LDTR with KVM_SET_SREGS (everything else the
+ * Build vCPU i's GDT, IDT, TSS, LDT and decoy TSS in the tables' memslot,
+ * map them at dt_pcpu_gdt_base(i), dt_pcpu_idt_base(i) and
+ * dt_pcpu_tss_base(i), and install GDTR, IDTR, the decoy TR and a null
+ * LDTR with KVM_SET_SREGS (everything else the
  * framework set is kept).  The guest must call dt_guest_load_tables(i)
  * (guest_dt.h) before anything that reads TR or LDTR.  Fills *t.
  */

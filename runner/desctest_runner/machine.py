@@ -28,13 +28,55 @@ def cpuinfo(path="/proc/cpuinfo"):
     return model, flags
 
 
-def kvm_flavour(sysmod="/sys/module", flags=frozenset()):
-    """kvm_intel, kvm_amd, kvm_pvm (paravirtual KVM), or "none"."""
-    loaded = [m for m in ("kvm_intel", "kvm_amd", "kvm_pvm")
-              if os.path.isdir(os.path.join(sysmod, m))]
+VENDORS = ("kvm_intel", "kvm_amd", "kvm_pvm")
+# The CPU flag a built-in vendor module needs to serve /dev/kvm.
+VENDOR_FLAG = {"kvm_intel": "vmx", "kvm_amd": "svm", "kvm_pvm": None}
+
+
+def module_state(sysmod, name):
+    """None (no /sys/module/NAME), "builtin" (a directory without
+    initstate), or what its initstate file reads ("live": loaded)."""
+    path = os.path.join(sysmod, name)
+    if not os.path.isdir(path):
+        return None
+    try:
+        with open(os.path.join(path, "initstate"), encoding="ascii",
+                  errors="replace") as f:
+            return f.read().strip()
+    except OSError:
+        return "builtin"
+
+
+def kvm_flavour_decide(sysmod="/sys/module", flags=frozenset()):
+    """Which KVM serves /dev/kvm: "kvm_intel", "kvm_amd", "kvm_pvm", or
+    None when no single one does.  The rule of lib/kvm/kvm_flavour.h, the
+    KVM programs' own (cases: lib/kvm/kvm-flavour-cases.txt): a loaded
+    vendor module is the one; with none loaded, the built-in ones count,
+    kvm_intel only with the vmx flag, kvm_amd only with svm, kvm_pvm
+    always; exactly one must count."""
+    states = {m: module_state(sysmod, m) for m in VENDORS}
+    loaded = [m for m in VENDORS if states[m] == "live"]
     if loaded:
-        return loaded[0] if len(loaded) == 1 else "+".join(loaded)
-    if os.path.exists("/dev/kvm"):
+        return loaded[0] if len(loaded) == 1 else None
+    builtin = [m for m in VENDORS if states[m] == "builtin"
+               and (VENDOR_FLAG[m] is None or VENDOR_FLAG[m] in flags)]
+    return builtin[0] if len(builtin) == 1 else None
+
+
+def kvm_flavour(sysmod="/sys/module", flags=frozenset(), dev="/dev/kvm"):
+    """The machine record's KVM: kvm_intel, kvm_amd, kvm_pvm (decided by
+    kvm_flavour_decide()), else what is known: the vendor modules present,
+    a /dev/kvm of no known module, or "none"."""
+    decided = kvm_flavour_decide(sysmod, flags)
+    if decided:
+        return decided
+    states = {m: module_state(sysmod, m) for m in VENDORS}
+    if any(states.values()):
+        return "unknown (built in: %s; loaded: %s)" % (
+            ", ".join(m for m in VENDORS if states[m] == "builtin") or "none",
+            ", ".join(m for m in VENDORS
+                      if states[m] not in (None, "builtin")) or "none")
+    if os.path.exists(dev):
         return "kvm (module unknown; vmx=%s svm=%s)" % (
             "vmx" in flags, "svm" in flags)
     return "none"

@@ -50,3 +50,18 @@ $(OUTPUT)/host/umip_32: $(HOST_SRC)/exec32.c $(OUTPUT)/host/umip_32.i386
 $(OUTPUT)/host/umip-expect.tsv: $(UMIP_TABLE)
 	$(Q)mkdir -p $(@D)
 	$(Q)cp -f $< $@
+
+# pin_check: umip's sgdt_per_cpu and percpu_gdt's per-CPU setup follow
+# one pinning rule (dt_pin_outcome(), include/desctest/affinity.h): with
+# getcpu made to report CPU 0 on CPU 1 (fake_getcpu.so, an LD_PRELOAD
+# shim), both must fail with the seen-vs-wanted line of the CPU.
+HOST_FAKE_GETCPU := $(OUTPUT)/host-check/fake_getcpu.so
+$(HOST_FAKE_GETCPU): $(HOST_SRC)/fake_getcpu.c
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_BASE) -shared -fPIC $(DEPFLAGS) $< -o $@ -ldl
+
+CHECK_TARGETS += pin_check
+.PHONY: pin_check
+#> pin_check        umip and percpu_gdt fail alike on a pin the kernel does not confirm
+pin_check: $(OUTPUT)/host/umip $(OUTPUT)/host/percpu_gdt $(HOST_FAKE_GETCPU)
+	$(Q)$(HOST_SRC)/pin_check.sh $(OUTPUT) $(HOST_FAKE_GETCPU)

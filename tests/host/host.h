@@ -255,4 +255,34 @@ static inline int host_foreign_tables(char *why, size_t len)
 	return 0;
 }
 
+/* ---- pinning to a CPU (desctest/affinity.h's rule) -------------------- */
+
+/*
+ * Pin the test's process to CPU alone and say what that gave, by
+ * dt_pin_outcome(): DT_PIN_OUTSIDE prints one line naming the CPU (the
+ * caller leaves it out or skips); DT_PIN_FAILED prints the kernel's CPU
+ * seen beside CPU ("# cpu N: <DT_PIN_SEEN_FIELD> seen .. wanted ..  <--
+ * MISMATCH"), or the error of a pin that failed outright, and fails the
+ * test.
+ */
+static inline enum dt_pin_outcome host_pin(struct __test_metadata *_metadata,
+					   int cpu)
+{
+	char what[32];
+	int seen, err = dt_pin_cpu_seen(cpu, &seen);
+	enum dt_pin_outcome o = dt_pin_outcome(err);
+
+	snprintf(what, sizeof(what), "cpu %d", cpu);
+	if (o == DT_PIN_OUTSIDE)
+		ksft_print_msg("%s: outside this task's CPU set (%s)\n", what,
+			       strerror(-err));
+	else if (o == DT_PIN_FAILED && err == -EAGAIN)
+		DT_CHECK(what, DT_PIN_SEEN_FIELD, seen, cpu);
+	else if (o == DT_PIN_FAILED) {
+		ksft_print_msg("%s: pinning failed: %s\n", what, strerror(-err));
+		DT_CHECK(what, "pin error (errno)", -err, 0);
+	}
+	return o;
+}
+
 #endif /* DESCTEST_HOST_H */

@@ -72,19 +72,12 @@ DT_FIXTURE_CPUS(percpu)
 FIXTURE_SETUP(percpu)
 {
 	unsigned int cpu = 0;
-	int err = dt_pin_cpu(variant->cpu);
+	enum dt_pin_outcome pin = host_pin(_metadata, variant->cpu);
 
-	if (err == -EINVAL) {
-		ksft_print_msg("cpu %d: %s\n", variant->cpu, strerror(-err));
+	if (pin == DT_PIN_OUTSIDE)
 		SKIP(return, "this task may not run on this CPU: widen its cpuset/affinity");
-	}
-	if (err) {
-		ksft_print_msg("pinning to CPU %d: %s\n", variant->cpu,
-			       err == -EAGAIN ? "the kernel reports another CPU" :
-						strerror(-err));
-		DT_FAIL_TEST(_metadata);
-		return;
-	}
+	if (pin == DT_PIN_FAILED)
+		return; /* host_pin() printed why and failed the test */
 	if (dt_kernel_getcpu(&cpu, &self->node)) {
 		ksft_print_msg("getcpu system call: %s\n", strerror(errno));
 		DT_FAIL_TEST(_metadata);

@@ -2,11 +2,13 @@
 /*
  * GDTR, IDTR, TR and LDTR as every vCPU sees them.
  *
- * Each vCPU gets its own GDT, TSS and LDT at its own high address (see
- * lib/kvm/pcpu_tables.h); the host installs GDTR, a decoy TR and a null
- * LDTR, and the guest loads its own LDT and TSS with lldt/ltr.  Then it
- * runs SGDT, SIDT, STR and SLDT; the host checks what the guest saw
- * against what it installed and against KVM_GET_SREGS, and checks TR and
+ * Each vCPU gets its own GDT, IDT, TSS and LDT at its own high address
+ * (see lib/kvm/pcpu_tables.h; bits 31:24 of the bases are 0x80 or more on
+ * vCPUs 0, 2, 4, 6 and 7); the host installs GDTR, IDTR, a decoy TR and a
+ * null LDTR, and the guest loads its own LDT and TSS with lldt/ltr.  Then
+ * it runs SGDT, SIDT, STR and SLDT; the host checks what the guest saw
+ * against what it installed -- the bases and limits it chose, not values
+ * read back from KVM -- and against KVM_GET_SREGS, and checks TR and
  * LDTR in KVM_GET_SREGS -- the CPU's decode of the descriptors the guest
  * loaded -- against the bases it encoded, and the TSS descriptor in the
  * GDT marked busy.  Results vcpu<i>_gdtr, _idtr, _tr, _ldtr; the values
@@ -70,12 +72,14 @@ int main(void)
 	vm = dt_pcpu_vm_create(n, guest_code, vcpus, t);
 	for (i = 0; i < n; i++)
 		ksft_print_msg("vcpu%u: GDT %#llx limit %#x, TSS %#llx (base 31:24 %#x) "
-			       "at TR %#x, LDT %#llx at %#x, IDT %#llx limit %#x, decoy "
-			       "TSS %#llx\n", i, (unsigned long long)t[i].gdt_base,
-			       t[i].gdt_limit, (unsigned long long)t[i].tss_base,
+			       "at TR %#x, LDT %#llx at %#x, IDT %#llx (base 31:24 %#x) "
+			       "limit %#x, decoy TSS %#llx\n", i,
+			       (unsigned long long)t[i].gdt_base, t[i].gdt_limit,
+			       (unsigned long long)t[i].tss_base,
 			       dt_base_31_24(t[i].tss_base), t[i].tr_sel,
 			       (unsigned long long)t[i].ldt_base, t[i].ldt_sel,
-			       (unsigned long long)t[i].idt_base, t[i].idt_limit,
+			       (unsigned long long)t[i].idt_base,
+			       dt_base_31_24(t[i].idt_base), t[i].idt_limit,
 			       (unsigned long long)t[i].decoy_tss_base);
 	for (i = 0; i < n; i++) {
 		dt_vcpu_run_expect(vcpus[i], &uc, UCALL_DONE);

@@ -15,6 +15,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "desctest/ktap.h"
 #include "oracle_check.h"
 
 /* Bit 53 (L) and bit 54 (D/B) sit at the same place in both layouts; the
@@ -84,16 +85,17 @@ void oracle_want_slot(enum oracle_kind k, const struct oracle_desc *d,
 	}
 }
 
-/* Append "name seen 0x.. wanted 0x.." when they differ. */
-static int diff_field(char *buf, size_t len, size_t *pos, const char *name,
-		      uint64_t seen, uint64_t want)
+/* When they differ, append the line "<what>: <name> seen 0x.. wanted
+ * 0x..  <-- MISMATCH" (desctest/ktap.h's DT_SEEN_WANTED_FMT). */
+static int diff_field(char *buf, size_t len, size_t *pos, const char *what,
+		      const char *name, uint64_t seen, uint64_t want)
 {
 	if (seen == want)
 		return 0;
 	if (*pos < len) {
-		int n = snprintf(buf + *pos, len - *pos, "%s%s seen %#llx wanted %#llx",
-				 *pos ? ", " : "", name,
-				 (unsigned long long)seen, (unsigned long long)want);
+		int n = snprintf(buf + *pos, len - *pos, DT_SEEN_WANTED_FMT "\n",
+				 what, name, (unsigned long long)seen,
+				 (unsigned long long)want, dt_mismatch_mark(seen, want));
 		if (n > 0)
 			*pos += (size_t)n;
 	}
@@ -106,20 +108,22 @@ static int diff_field(char *buf, size_t len, size_t *pos, const char *name,
 	X(l) X(g) X(avl) X(unusable)
 
 int oracle_diff_sreg(const struct kvm_segment *seen,
-		     const struct kvm_segment *want, char *buf, size_t len)
+		     const struct kvm_segment *want, const char *what, char *buf,
+		     size_t len)
 {
 	size_t pos = 0;
 	int n = 0;
 
 	buf[0] = '\0';
-#define DIFF_SREG(f) n += diff_field(buf, len, &pos, #f, seen->f, want->f);
+#define DIFF_SREG(f) n += diff_field(buf, len, &pos, what, #f, seen->f, want->f);
 	SREG_FIELDS(DIFF_SREG)
 #undef DIFF_SREG
 	return n;
 }
 
 int oracle_diff_slot(enum oracle_kind k, const struct dt_sys *seen,
-		     const struct dt_sys *want, char *buf, size_t len)
+		     const struct dt_sys *want, const char *what, char *buf,
+		     size_t len)
 {
 	size_t pos = 0;
 	int n = 0;
@@ -127,19 +131,19 @@ int oracle_diff_slot(enum oracle_kind k, const struct dt_sys *seen,
 	buf[0] = '\0';
 	if (oracle_kind_is_system(k)) {
 #define DIFF_SYS(name, word, hi, lo)                                          \
-	n += diff_field(buf, len, &pos, "gdt." #name, dt_sys_##name(seen),   \
-			dt_sys_##name(want));
+	n += diff_field(buf, len, &pos, what, "gdt." #name,                  \
+			dt_sys_##name(seen), dt_sys_##name(want));
 		DT_SYS_FIELDS(DIFF_SYS)
 #undef DIFF_SYS
 	} else {
 		struct dt_seg s = { { seen->w[0] } }, w = { { want->w[0] } };
 
 #define DIFF_SEG(name, word, hi, lo)                                          \
-	n += diff_field(buf, len, &pos, "gdt." #name, dt_seg_##name(&s),     \
-			dt_seg_##name(&w));
+	n += diff_field(buf, len, &pos, what, "gdt." #name,                  \
+			dt_seg_##name(&s), dt_seg_##name(&w));
 		DT_SEG_FIELDS(DIFF_SEG)
 #undef DIFF_SEG
-		n += diff_field(buf, len, &pos, "gdt.word1", seen->w[1],
+		n += diff_field(buf, len, &pos, what, "gdt.word1", seen->w[1],
 				want->w[1]);
 	}
 	return n;

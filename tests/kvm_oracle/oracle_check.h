@@ -37,13 +37,16 @@ void oracle_want_slot(enum oracle_kind k, const struct oracle_desc *d,
 
 /*
  * Compare field by field.  Returns the number of fields that differ and
- * writes "field seen 0x.. wanted 0x.." for each into buf (truncated to
- * len, always terminated).
+ * writes one line for each into buf, in the shared format of
+ * desctest/ktap.h: "<what>: <field> seen 0x.. wanted 0x..  <-- MISMATCH"
+ * and a newline (truncated to len, always terminated).
  */
 int oracle_diff_sreg(const struct kvm_segment *seen,
-		     const struct kvm_segment *want, char *buf, size_t len);
+		     const struct kvm_segment *want, const char *what, char *buf,
+		     size_t len);
 int oracle_diff_slot(enum oracle_kind k, const struct dt_sys *seen,
-		     const struct dt_sys *want, char *buf, size_t len);
+		     const struct dt_sys *want, const char *what, char *buf,
+		     size_t len);
 
 #ifdef __cplusplus
 }

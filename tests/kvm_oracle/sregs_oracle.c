@@ -24,8 +24,9 @@
  *
  * Usage: sregs_oracle [-n COUNT] [-s SEED] [--bench]
  *   -n COUNT  descriptors to check, all kinds together (default 16384)
- *   -s SEED   seed of the random descriptors (default: from the clock;
- *             the seed used is printed)
+ *   -s SEED   seed of the random descriptors (default: a fixed seed, the
+ *             same stream on every run; "random": one from the clock);
+ *             the seed used is printed
  *   --bench   print descriptors checked per second beside the rate of
  *             bare KVM_RUN + KVM_GET_SREGS exits, measured in this run
  */
@@ -235,22 +236,33 @@ struct oracle {
 	unsigned int reports;
 	uint64_t suppressed;
 	int aborted;
+	uint64_t exits;     /* exits planned: descriptors wanted of each kind */
 };
 
+/* One descriptor that did not match: a line naming it, then each line
+ * of LINES (the seen-vs-wanted lines of oracle_diff_*(), or a reason). */
 static void report(struct oracle *o, enum oracle_kind k, uint64_t n,
 		   const struct oracle_desc *d, const char *what,
-		   const char *diff)
+		   const char *lines)
 {
+	const char *p, *end;
+
 	if (o->reports >= ORACLE_MAX_REPORTS) {
 		o->suppressed++;
 		return;
 	}
 	o->reports++;
-	ksft_print_msg("%s #%llu (%s) sel %#06x descriptor 0x%016llx:%016llx %s: %s\n",
+	ksft_print_msg("%s #%llu (%s) sel %#06x descriptor 0x%016llx:%016llx %s:\n",
 		       oracle_kind_name(k), (unsigned long long)n,
 		       d->edge ? "edge" : "random", d->sel,
 		       (unsigned long long)d->slot.w[1],
-		       (unsigned long long)d->slot.w[0], what, diff);
+		       (unsigned long long)d->slot.w[0], what);
+	for (p = lines; *p; p = *end ? end + 1 : end) {
+		end = strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		ksft_print_msg("%.*s\n", (int)(end - p), p);
+	}
 }
 
 /* Generate the next descriptor of every kind in o->mask, place it. */
@@ -283,7 +295,7 @@ static void oracle_place(struct oracle *o, struct oracle_desc d[])
 static void oracle_compare(struct oracle *o, const struct oracle_desc d[],
 			   struct kvm_sregs *sregs)
 {
-	char diff[512];
+	char diff[1024], what[64];
 	unsigned int k;
 
 	for (k = 0; k < ORACLE_NR_KINDS; k++) {
@@ -298,7 +310,9 @@ static void oracle_compare(struct oracle *o, const struct oracle_desc d[],
 		oracle_want_sreg(k, &d[k], &want);
 		if (o->svm)
 			o->svm_g += (uint64_t)oracle_want_svm_g(&want);
-		if (oracle_diff_sreg(sreg_of(sregs, k), &want, diff, sizeof(diff))) {
+		snprintf(what, sizeof(what), "%s #%llu KVM_GET_SREGS",
+			 oracle_kind_name(k), (unsigned long long)r->checked);
+		if (oracle_diff_sreg(sreg_of(sregs, k), &want, what, diff, sizeof(diff))) {
 			r->sreg_bad++;
 			report(o, k, r->checked, &d[k], "KVM_GET_SREGS", diff);
 		}
@@ -307,7 +321,9 @@ static void oracle_compare(struct oracle *o, const struct oracle_desc d[],
 		slot_seen.w[0] = o->vm.gdt[index];
 		slot_seen.w[1] = o->vm.gdt[index + 1];
 		oracle_want_slot(k, &d[k], &slot_want);
-		if (oracle_diff_slot(k, &slot_seen, &slot_want, diff, sizeof(diff))) {
+		snprintf(what, sizeof(what), "%s #%llu GDT after the load",
+			 oracle_kind_name(k), (unsigned long long)r->checked);
+		if (oracle_diff_slot(k, &slot_seen, &slot_want, what, diff, sizeof(diff))) {
 			r->slot_bad++;
 			report(o, k, r->checked, &d[k], "GDT after the load", diff);
 		}
@@ -425,6 +441,7 @@ static unsigned int kinds_in(uint32_t mask)
 static void print_results(struct oracle *o)
 {
 	unsigned int k;
+	int ok;
 
 	if (o->suppressed)
 		ksft_print_msg("%llu more mismatches not shown\n",
@@ -449,16 +466,18 @@ static void print_results(struct oracle *o)
 			dt_result_skip(name, "kvm_pvm stops the guest at a valid descriptor: a limitation of the paravirtual KVM, not a decode mismatch; run on kvm_intel or kvm_amd\n");
 			continue;
 		}
-		ksft_print_msg("%s: %llu descriptors loaded with %s (%llu edge, %llu random): %llu differ in KVM_GET_SREGS, %llu in the GDT write-back\n",
-			       name, (unsigned long long)r->checked,
-			       oracle_kind_insn(k), (unsigned long long)r->edges,
-			       (unsigned long long)(r->checked - r->edges),
-			       (unsigned long long)r->sreg_bad,
-			       (unsigned long long)r->slot_bad);
+		ksft_print_msg("%s: loaded with %s, %llu edge and %llu random descriptors\n",
+			       name, oracle_kind_insn(k), (unsigned long long)r->edges,
+			       (unsigned long long)(r->checked - r->edges));
 		if (r->state == KIND_FAIL)
 			ksft_print_msg("%s: %s\n", name, r->why);
-		ksft_test_result(r->state == KIND_RUN && r->checked &&
-				 !r->sreg_bad && !r->slot_bad, "%s\n", name);
+		ok = dt_check_eq(name, "descriptors loaded and compared", r->checked,
+				 o->exits);
+		ok &= dt_check_eq(name, "descriptors that differ in KVM_GET_SREGS",
+				  r->sreg_bad, 0);
+		ok &= dt_check_eq(name, "descriptors that differ in the GDT write-back",
+				  r->slot_bad, 0);
+		ksft_test_result(r->state == KIND_RUN && ok, "%s\n", name);
 	}
 }
 
@@ -652,6 +671,7 @@ int main(int argc, char **argv)
 	oracle_init(&o, seed);
 	nk = kinds_in(o.mask);
 	exits = nk ? (count + nk - 1) / nk : 0;
+	o.exits = exits;
 	for (i = 0; i < exits && !o.aborted; i++)
 		oracle_step(&o);
 	oracle_vm_free(&o.vm);

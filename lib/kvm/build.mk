@@ -149,7 +149,7 @@ endif
 # string literal of their own holds "seen"/"wanted" before a printf
 # conversion, or a MISMATCH mark.
 SEEN_WANTED_FILES = $(TOP)/tests/kvm/dt_regs.c $(TOP)/tests/kvm/migrate.c \
-	$(TOP)/tests/kvm/tss_decode.c $(wildcard $(TOP)/tests/kvm_oracle/*.c) \
+	$(TOP)/tests/kvm/tss_decode.c $(TOP)/tests/kvm/vmx_host_tr.c $(wildcard $(TOP)/tests/kvm_oracle/*.c) \
 	$(wildcard $(TOP)/tests/host/*.c $(TOP)/tests/host/*.h)
 CHECK_TARGETS += seen_wanted_check
 .PHONY: seen_wanted_check

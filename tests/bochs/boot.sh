@@ -51,6 +51,11 @@ cat >"$work/bochsrc" <<CFG
 # ALSA is absent on a headless machine and Bochs 2.7's ALSA sound driver
 # then aborts while reading this file (a fortified buffer overflow): no
 # sound driver at all.
+# ignore_bad_msrs=1: Bochs's corei7_skylake_x has no IA32_MISC_ENABLE
+# (MSR 0x1a0), which the kernel's verify_cpu reads on an Intel CPU before
+# it has an IDT; with 0 the #GP triple-faults the boot ("RDMSR: Unknown
+# register 0x1a0", "3rd (13) exception with no resolution").  Every
+# unknown MSR then reads 0 and ignores writes (tests/bochs/README.md).
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 memory: guest=1024, host=1024
 cpu: model=corei7_skylake_x, count=${BOCHS_CPUS:-2}, ips=50000000, reset_on_triple_fault=0, ignore_bad_msrs=1

@@ -8,7 +8,15 @@
 # and each PROGRAM (collection:test) ran there without skipping anything.
 # A program that SKIPs is fine for the runner (no VMX is a valid reason
 # elsewhere), but here it would mean the VMX path went untested while the
-# run looked green.  Exit 1, saying which, when not.
+# run looked green.  Then, where the console holds them:
+#   module:gdtr_vmx_exit   the desctest_tss module took its VMX VM exit
+#                          allowance (GDTR limit 0xffff) on at least one CPU
+#                          while the vCPUs ran, and every CPU's GDTR limit
+#                          was 0x7f once they were gone
+#   module:tss_module_test its results are exactly cpuN_gdtr and
+#                          cpuN_tss_descriptor for each CPU: none whose
+#                          outcome depends on the boot
+# Exit 1, saying which, when not.
 #
 # kvm:vmx_host_tr and kvm:vmx_host_tr_unpatched are held to their exact
 # outcomes per result name (vmx_outcomes below): for each vCPU I that
@@ -82,13 +90,17 @@ vmx_outcomes() {
 	return "$bad"
 }
 
-for prog in "$@"; do
-	# The program's block: from its BEGIN line to its END line.
-	block=$(desctest_console_lines "$console" | LC_ALL=C awk -v p="$prog" \
+# The lines of program $1: from its BEGIN line to its END line.
+prog_block() {
+	desctest_console_lines "$console" | LC_ALL=C awk -v p="$1" \
 		-v end="$(desctest_frame_re END)" '
 		$0 == "DESCTEST-BEGIN " p { on = 1; next }
 		on && $0 ~ end && $2 == p { exit }
-		on { print }')
+		on { print }'
+}
+
+for prog in "$@"; do
+	block=$(prog_block "$prog")
 	if [ -z "$block" ]; then
 		echo "bochs_tests: $prog did not run in the Bochs guest"
 		rc=1
@@ -109,4 +121,45 @@ for prog in "$@"; do
 		vmx_outcomes "$prog" "$block" || rc=1 ;;
 	esac
 done
+
+cpus=$(sed -n 's/^DESCTEST-INFO cpus=//p' <<<"$info" | head -n 1)
+
+# The module's allowance for a GDTR limit of 0xffff, taken while a vCPU
+# spun in KVM_RUN on each CPU, and gone with them.
+block=$(prog_block module:gdtr_vmx_exit)
+if [ -n "$block" ]; then
+	taken=$(grep -E '^# \[while vCPUs run\] # cpu[0-9]+ GDTR limit 0xffff accepted \(VMX VM exit allowance\)$' <<<"$block" |
+		sed -E 's/^.*# (cpu[0-9]+) .*$/\1/' | tr '\n' ' ')
+	if [ -z "$taken" ]; then
+		echo "bochs_tests: module:gdtr_vmx_exit: the VMX VM exit allowance (GDTR limit 0xffff) was taken on 0 CPUs while the vCPUs ran, wanted at least 1"
+		rc=1
+	else
+		echo "bochs_tests: module:gdtr_vmx_exit: VMX VM exit allowance taken on ${taken% } while the vCPUs ran"
+	fi
+	wrong=
+	for ((c = 0; c < ${cpus:-0}; c++)); do
+		grep -qxF "# [after vCPUs exit] # cpu$c: GDTR limit (GDT_SIZE - 1) seen 0x7f wanted 0x7f" <<<"$block" ||
+			wrong="$wrong cpu$c"
+	done
+	if [ -z "$cpus" ] || [ -n "$wrong" ]; then
+		echo "bochs_tests: module:gdtr_vmx_exit: GDTR limit not 0x7f after the vCPUs exited on${wrong:- (no cpus= line)}:"
+		grep -E '^# \[after vCPUs exit\] # cpu[0-9]+.*GDTR limit' <<<"$block" | head -n 4 | sed 's/^/    /'
+		rc=1
+	else
+		echo "bochs_tests: module:gdtr_vmx_exit: GDTR limit 0x7f on all $cpus CPUs after the vCPUs exited"
+	fi
+fi
+
+# The module's results: two per CPU, named for what they check.
+block=$(prog_block module:tss_module_test)
+if [ -n "$block" ]; then
+	seen=$(grep -E '^(not )?ok [0-9]+ ' <<<"$block" | sed -E 's/^(not )?ok [0-9]+ ([^ ]*).*$/\2/' | LC_ALL=C sort)
+	wanted=$(for ((c = 0; c < ${cpus:-0}; c++)); do echo "cpu${c}_gdtr"; echo "cpu${c}_tss_descriptor"; done | LC_ALL=C sort)
+	if [ "$seen" != "$wanted" ]; then
+		echo "bochs_tests: module:tss_module_test: result names seen $(tr '\n' ' ' <<<"$seen")wanted $(tr '\n' ' ' <<<"$wanted")<-- MISMATCH"
+		rc=1
+	else
+		echo "bochs_tests: module:tss_module_test: results cpuN_gdtr and cpuN_tss_descriptor on each of $cpus CPUs, no other"
+	fi
+fi
 exit $rc

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # tests/module: the desctest_tss kernel module (per-CPU TSS descriptor
-# check from inside the kernel) and its kselftest loader.
+# check from inside the kernel), its kselftest loader and
+# module:gdtr_vmx_exit (the loader under vCPUs spinning in KVM_RUN);
+# tests/module/README.md says what they prove.
 #
 #   KDIR=/path   kernel build tree the module is built against; default
 #                the running kernel's /lib/modules/$(uname -r)/build.  When
@@ -21,11 +23,17 @@ MODULE_SRCS := $(MODULE_DIR)/Kbuild $(MODULE_DIR)/tss_main.c \
 	$(wildcard $(TOP)/include/desctest/*.h)
 MODULE_LOADER := $(OUTPUT)/module/tss_module_test
 
-TEST_PROGS += module:tss_module_test
+TEST_PROGS += module:tss_module_test module:gdtr_vmx_exit
 
 $(MODULE_LOADER): $(MODULE_DIR)/tss_module_test.c $(KSRC_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_BASE) $(DEPFLAGS) -I$(KSRC)/tools/testing/selftests $< -o $@
+
+# The loader under vCPUs spinning in KVM_RUN on every CPU, then after
+# (the module's VMX VM exit allowance taken, then gone).
+$(OUTPUT)/module/gdtr_vmx_exit: $(MODULE_DIR)/gdtr_vmx_exit.c $(KSRC_STAMP)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_BASE) $(DEPFLAGS) -I$(KSRC)/tools/testing/selftests $< -o $@ -lpthread
 
 # The decode object kbuild built, linked as it is into a gtest: -no-pie
 # for -mcmodel=kernel; a kernel that names its canary by per-CPU symbol
@@ -44,6 +52,15 @@ endef
 
 %/tss_decode_gtest: %/tss_decode.o $(DTM_GTEST_MAIN)
 	$(call dtm_gtest_link,$<,$@)
+
+# The loader's verdict rule on saved reports (--report) and the two
+# programs' whole-program SKIPs, in pytest (tests/module/test_*.py).
+.PHONY: module_units
+CHECK_TARGETS += module_units
+#> module_units     the module loader's exit rule and SKIP lines (make check)
+module_units: $(MODULE_LOADER) $(OUTPUT)/module/gdtr_vmx_exit
+	$(Q)DESCTEST_MODULE_OUT=$(OUTPUT)/module PYTHONDONTWRITEBYTECODE=1 \
+		$(PYTHON) -m pytest -q -p no:cacheprovider $(MODULE_DIR)
 
 .PHONY: module_object_test
 #> module_object_test  the module's decoder object under GoogleTest (MODULE_OBJ=)

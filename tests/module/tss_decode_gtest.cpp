@@ -46,7 +46,9 @@ struct Stream {
 };
 
 // What the pre-fix expression must give: bits 31:0 of the base as an int,
-// sign-extended, OR base 63:32 (swallowed when bit 31 is set).
+// sign-extended, OR base 63:32 (swallowed when bit 31 is set).  Written
+// out here on purpose rather than taken from desctest/prefix_model.h: an
+// oracle that shares no code with what the object is built from.
 uint64_t prefix_model(uint64_t base)
 {
 	uint64_t low = base & 0xffffffffULL;

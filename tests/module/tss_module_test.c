@@ -5,14 +5,19 @@
  *
  * The module checks the TSS descriptor and GDTR of every online CPU from
  * inside the kernel (see tss_main.c).  This program only loads, reads and
- * unloads; the verdicts are the module's.  Its exit code follows
- * kselftest.h's ksft_finished(), as run_kselftest.sh expects (any exit
- * but 0 or 4 reads as "not ok"): 1 (fail) if any "not ok" or XPASS, or if
- * the results do not match the plan; 4 (skip) if every result is a SKIP;
- * else 0 (pass), an XFAIL included.
+ * unloads; the verdicts are the module's.  Its exit code is desctest's
+ * one rule (desctest/ktap.h, dt_ktap_exit_code()), counted over the
+ * report's results: 0 when their number is the plan and each is a pass,
+ * an XFAIL or a SKIP; else 1.  A report with no plan or no result is a
+ * failure.  Where the module cannot run at all the program skips as a
+ * whole before any result (ksft_exit_skip(): "1..0 # SKIP <reason>",
+ * exit 4), the values behind the reason in a "#" line before it.
  *
  *   tss_module_test [path/to/desctest_tss.ko]
- * Default module path: desctest_tss.ko next to this program.
+ *   tss_module_test --report FILE
+ * Default module path: desctest_tss.ko next to this program.  --report
+ * judges FILE as if the module had written it, loading nothing (the
+ * checks of this program's verdict rule use it).
  *
  * The module is loaded with kvm_intel=1 when /sys/module/kvm_intel exists:
  * only then may a CPU's GDTR limit read 0xffff (left by a VMX VM exit).
@@ -30,6 +35,7 @@
 #include <unistd.h>
 
 #include "kselftest.h"
+#include <desctest/ksft.h>
 
 #define MOD_NAME "desctest_tss"
 #define REPORT "/proc/" MOD_NAME
@@ -113,35 +119,94 @@ out:
 	return ret;
 }
 
-/* One-result KTAP documents for the cases where the module never ran.
- * A SKIP's line carries the constant reason only; the values (paths,
- * releases, errno) are in the "# " line before it, so the line reads the
- * same on every machine. */
-static void verdict(int code, const char *reason, const char *fmt,
-		    const char *a, const char *b)
+/* The module cannot run here: skip as a whole, before any result.  The
+ * reason is constant (every caller passes a literal); the values (paths,
+ * releases, errno) are in the "#" line before it, so the SKIP line reads
+ * the same on every machine. */
+static __attribute__((noreturn)) void skip(const char *reason, const char *fmt,
+					   const char *a, const char *b)
+{
+	ksft_print_header();
+	if (fmt) {
+		char why[512];
+
+		snprintf(why, sizeof(why), fmt, a, b);
+		ksft_print_msg("%s\n", why);
+	}
+	ksft_exit_skip("%s\n", reason);
+}
+
+/* The module was to run but did not: one failed result, named after it. */
+static __attribute__((noreturn)) void fail(const char *fmt, const char *a,
+					   const char *b)
 {
 	char why[512];
 
-	printf("KTAP version 1\n1..1\n");
-	if (fmt) {
-		snprintf(why, sizeof(why), fmt, a, b);
-		printf("# %s\n", why);
-	}
-	if (code == KSFT_SKIP)
-		/* SKIP reason: constant (every caller passes a literal) */
-		printf("ok 1 %s # SKIP %s\n", MOD_NAME, reason);
-	else
-		printf("not ok 1 %s\n", MOD_NAME);
-	printf("# Totals: pass:0 fail:%d xfail:0 xpass:0 skip:%d error:0\n",
-	       code == KSFT_FAIL, code == KSFT_SKIP);
-	fflush(stdout);
-	exit(code);
+	snprintf(why, sizeof(why), fmt, a, b);
+	ksft_print_header();
+	ksft_set_plan(1);
+	ksft_print_msg("%s\n", why);
+	ksft_test_result_fail("%s\n", MOD_NAME);
+	dt_ksft_finish();
 }
 
-static void skip(const char *reason, const char *fmt, const char *a,
-		 const char *b)
+/*
+ * The module's report counted as desctest counts results: its plan and
+ * each top-level "ok"/"not ok" line by its directive.  A report without a
+ * plan line, or without a result, counts one error.
+ */
+static struct dt_ktap_counts count_report(const char *report)
 {
-	verdict(KSFT_SKIP, reason, fmt, a, b);
+	struct dt_ktap_counts c = { 0 };
+	const char *line, *nl, *d;
+	int planned = 0;
+
+	for (line = report; *line; line = nl ? nl + 1 : line + strlen(line)) {
+		nl = strchr(line, '\n');
+		if (!strncmp(line, "1..", 3)) {
+			c.planned = (unsigned)strtoul(line + 3, NULL, 10);
+			planned = 1;
+			continue;
+		}
+		if (!strncmp(line, "not ok ", 7)) {
+			c.fail++;
+			continue;
+		}
+		if (strncmp(line, "ok ", 3))
+			continue;
+		d = strstr(line, " # ");
+		if (d && nl && d > nl)
+			d = NULL;
+		if (d && !strncmp(d, " # XFAIL", 8))
+			c.xfail++;
+		else if (d && !strncmp(d, " # XPASS", 8))
+			c.xpass++;
+		else if (d && !strncmp(d, " # SKIP", 7))
+			c.skip++;
+		else
+			c.pass++;
+	}
+	if (!planned || !dt_ktap_results(&c))
+		c.error++;
+	return c;
+}
+
+/* Print the report and exit by desctest's rule over its results. */
+static __attribute__((noreturn)) void judge(const char *report)
+{
+	struct dt_ktap_counts c = count_report(report);
+	unsigned results = dt_ktap_results(&c) - c.error;
+
+	fputs(report, stdout);
+	if (!results)
+		printf("# %s: the report holds no results\n", MOD_NAME);
+	else if (c.error)
+		printf("# %s: the report has no plan line\n", MOD_NAME);
+	else if (results != c.planned)
+		printf("# %s: the report plans %u results but holds %u\n",
+		       MOD_NAME, c.planned, results);
+	fflush(stdout);
+	exit(dt_ktap_exit_code(&c));
 }
 
 static void unload(void)
@@ -157,10 +222,22 @@ int main(int argc, char **argv)
 	char *report, *disabled;
 	size_t len;
 	struct utsname u;
-	const char *line, *params;
-	unsigned long plan = 0, results, fails = 0, xfails = 0, xpasses = 0;
-	unsigned long skips = 0, oks = 0;
+	const char *params;
 	int fd, ret;
+
+	if (argc == 3 && !strcmp(argv[1], "--report")) {
+		report = read_all(argv[2], &len);
+		if (!report) {
+			fprintf(stderr, "tss_module_test: --report %s: %s: name a file holding a report of the module\n",
+				argv[2], strerror(errno));
+			return KSFT_FAIL;
+		}
+		judge(report);
+	}
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		fprintf(stderr, "usage: tss_module_test [path/to/desctest_tss.ko] | --report FILE\n");
+		return KSFT_FAIL;
+	}
 
 	uname(&u);
 	if (argc > 1) {
@@ -212,7 +289,7 @@ int main(int argc, char **argv)
 			     "finit_module: %s%s", strerror(e), "");
 		if (e == ENOSYS)
 			skip("finit_module is not available", "finit_module: %s%s", strerror(e), "");
-		verdict(KSFT_FAIL, NULL, "finit_module(%s): %s", ko, strerror(e));
+		fail("finit_module(%s): %s", ko, strerror(e));
 	}
 
 	report = read_all(REPORT, &len);
@@ -220,51 +297,10 @@ int main(int argc, char **argv)
 		int e = errno;
 
 		unload();
-		verdict(KSFT_FAIL, NULL, "loaded but " REPORT " could not be read: %s%s",
-			strerror(e), "");
+		fail("loaded but " REPORT " could not be read: %s%s", strerror(e), "");
 	}
 	unload();
 	if (len == 0)
-		verdict(KSFT_FAIL, NULL, "loaded but " REPORT " is empty%s%s", "", "");
-
-	fputs(report, stdout);
-	for (line = report; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "") {
-		const char *nl = strchr(line, '\n');
-		const char *d;
-
-		if (!strncmp(line, "1..", 3)) {
-			plan = strtoul(line + 3, NULL, 10);
-			continue;
-		}
-		if (!strncmp(line, "not ok ", 7)) {
-			fails++;
-			continue;
-		}
-		if (strncmp(line, "ok ", 3))
-			continue;
-		d = strstr(line, " # ");
-		if (d && nl && d > nl)
-			d = NULL;
-		if (d && !strncmp(d, " # XFAIL", 8))
-			xfails++;
-		else if (d && !strncmp(d, " # XPASS", 8))
-			xpasses++;
-		else if (d && !strncmp(d, " # SKIP", 7))
-			skips++;
-		else
-			oks++;
-	}
-	free(report);
-	results = oks + xfails + xpasses + skips + fails;
-	if (!results)
-		printf("# %s: the report holds no results\n", MOD_NAME);
-	else if (results != plan)
-		printf("# %s: the report plans %lu results but holds %lu\n",
-		       MOD_NAME, plan, results);
-	fflush(stdout);
-	if (fails || xpasses || !results || results != plan)
-		return KSFT_FAIL;
-	if (skips == results)
-		return KSFT_SKIP;
-	return KSFT_PASS;
+		fail("loaded but " REPORT " is empty%s%s", "", "");
+	judge(report);
 }

@@ -31,7 +31,12 @@ export VM_EXCLUDE VM_ONLY VM_TIMEOUT VM_SMP VM_APPEND VM_TIMEOUT_SCALE
 
 DEPS_PKGS += qemu-system-x86 busybox-static cpio file xz-utils kmod
 
-.PHONY: vm_tests
+.PHONY: vm_tests vm_units
+
+#> vm_units         pytest of the boot comparisons, tests/vm/test_*.py (make check)
+vm_units:
+	$(Q)PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider \
+		$(VM_DIR)
 
 ifdef KERNEL
 # Your kernel: programs from this build (KVER/KSRC as given).  The module
@@ -75,11 +80,11 @@ vm_tests: deps
 			OUTPUT=$(BUILD_ROOT)/out-$$s module_object_test MODULE_OBJ=$$obj || rc=1; \
 	done; \
 	if [ $$(echo $$labels | wc -w) -ge 2 ]; then \
-		$(PYTHON) $(TOP)/tests/kvm/names_match.py --results $(RESULTS) $$labels || rc=1; \
+		$(PYTHON) $(VM_DIR)/names_match.py --results $(RESULTS) $$labels || rc=1; \
 	fi; exit $$rc
 endif
 
 # After the Debian kernels: the KVM, KVM oracle and module programs must
-# have printed the same result names on each (tests/kvm/names_match.py).
+# have printed the same result names on each (tests/vm/names_match.py).
 # make check boots both Debian kernels (about 25 s warm, 50 s cold here).
-CHECK_TARGETS += vm_tests
+CHECK_TARGETS += vm_units vm_tests

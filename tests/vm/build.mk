@@ -83,13 +83,13 @@ vm_tests: deps
 			echo "vm_tests: the KVER=$$s build failed: $$rel not booted"; rc=1; continue; fi; \
 		boots=1; [ "$$s" != "$(VM_AGAIN)" ] || { boots=2; again=vm-$$rel; }; \
 		for b in $$(seq $$boots); do \
-		$(VM_DIR)/vm-run.sh --kernel $$root/boot/vmlinuz-$$rel \
-			--output $(BUILD_ROOT)/out-$$s --work $(VM_CACHE)/run-$$rel \
-			--label vm-$$rel --modroot $$root --release $$rel \
-			--kdir $$root/usr/src/linux-headers-$$rel \
-			--results $(RESULTS) \
-			--ksrc $(if $(KSRC_DEFAULT),$(KSRC_CACHE)/linux-source-$$s,$(KSRC)) \
-			--top $(TOP) --python $(PYTHON) || rc=1; \
+			$(VM_DIR)/vm-run.sh --kernel $$root/boot/vmlinuz-$$rel \
+				--output $(BUILD_ROOT)/out-$$s --work $(VM_CACHE)/run-$$rel \
+				--label vm-$$rel --modroot $$root --release $$rel \
+				--kdir $$root/usr/src/linux-headers-$$rel \
+				--results $(RESULTS) \
+				--ksrc $(if $(KSRC_DEFAULT),$(KSRC_CACHE)/linux-source-$$s,$(KSRC)) \
+				--top $(TOP) --python $(PYTHON) || rc=1; \
 		done; \
 		obj=$(VM_CACHE)/run-$$rel/module/tss_decode.o; \
 		[ ! -f $$obj ] || $(MAKE) --no-print-directory KVER=$$s \

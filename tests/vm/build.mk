@@ -6,7 +6,10 @@
 #   make vm_tests                  Debian's 6.12 and 6.1 kernels (VM_KVERS):
 #                                  image, headers and kbuild fetched with
 #                                  apt-get download into $(VM_CACHE), the
-#                                  programs built with KVER=<series>
+#                                  programs built with KVER=<series>; the
+#                                  first booted twice (VM_AGAIN); each
+#                                  series' differential run on this machine
+#                                  (label differential-<series>)
 #   make vm_tests KERNEL=bzImage [MODULES=dir] [KDIR=build-tree]
 #                                  your own kernel; MODULES is the
 #                                  INSTALL_MOD_PATH of `make modules_install`
@@ -14,6 +17,7 @@
 #                                  desctest_tss module is built against
 #                                  (default: the tree KERNEL was built in)
 #   VM_TIMEOUT=300 VM_SMP=4 VM_APPEND="..." VM_TIMEOUT_SCALE=3
+#   VM_AGAIN=6.12                  the series booted twice (empty: none)
 #   VM_EXCLUDE="collection:test-glob ..."  programs left out of the guest;
 #                                  default the user-space-only differential,
 #                                  which tests no kernel and is slow in TCG
@@ -21,17 +25,28 @@
 #                                  (both: a glob names a program by
 #                                  collection:test or collection/test, as the
 #                                  runner's --filter does; globs leaving no
-#                                  program stop vm-run.sh before the boot)
+#                                  program stop vm-run.sh before the boot);
+#                                  with VM_ONLY set no differential is run
+#                                  on this machine
 
 VM_KVERS ?= 6.12 6.1
 VM_CACHE ?= $(BUILD_ROOT)/vm
 VM_DIR := $(TOP)/tests/vm
 VM_EXCLUDE ?= differential:*
+# The series whose kernel vm_tests boots twice, to show that no result's
+# name or outcome follows the boot (tests/vm/outcomes_match.py); empty:
+# every kernel once.
+VM_AGAIN ?= $(firstword $(VM_KVERS))
 export VM_EXCLUDE VM_ONLY VM_TIMEOUT VM_SMP VM_APPEND VM_TIMEOUT_SCALE
 
 DEPS_PKGS += qemu-system-x86 busybox-static cpio file xz-utils kmod
 
-.PHONY: vm_tests
+.PHONY: vm_tests vm_units
+
+#> vm_units         pytest of the boot comparisons, tests/vm/test_*.py (make check)
+vm_units:
+	$(Q)PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -q -p no:cacheprovider \
+		$(VM_DIR)
 
 ifdef KERNEL
 # Your kernel: programs from this build (KVER/KSRC as given).  The module
@@ -55,31 +70,52 @@ vm_tests: deps
 	[ ! -f $$obj ] || $(MAKE) --no-print-directory module_object_test MODULE_OBJ=$$obj || rc=1; \
 	exit $$rc
 else
-# Debian's kernels; each is booted with programs built for its series.
+# Debian's kernels; each is booted with programs built for its series,
+# VM_AGAIN twice (outcomes_match.py), and each series' differential, which
+# the boots leave out, is run on this machine (unless VM_ONLY is set).
 vm_tests: deps
-	$(Q)rc=0; labels=; for s in $(VM_KVERS); do \
+	$(Q)rc=0; sides=; since=$$(date -u +%Y%m%dT%H%M%SZ); again=; \
+	for s in $(VM_KVERS); do \
 		rel=$$($(VM_DIR)/fetch-kernel.sh $$s $(VM_CACHE)/kernels) || exit 1; \
-		labels="$$labels vm-$$rel"; \
+		side=vm-$$rel; \
 		root=$(VM_CACHE)/kernels/$$rel/root; \
 		if ! $(MAKE) --no-print-directory KVER=$$s OUTPUT=$(BUILD_ROOT)/out-$$s all; then \
 			echo "vm_tests: the KVER=$$s build failed: $$rel not booted"; rc=1; continue; fi; \
-		$(VM_DIR)/vm-run.sh --kernel $$root/boot/vmlinuz-$$rel \
-			--output $(BUILD_ROOT)/out-$$s --work $(VM_CACHE)/run-$$rel \
-			--label vm-$$rel --modroot $$root --release $$rel \
-			--kdir $$root/usr/src/linux-headers-$$rel \
-			--results $(RESULTS) \
-			--ksrc $(if $(KSRC_DEFAULT),$(KSRC_CACHE)/linux-source-$$s,$(KSRC)) \
-			--top $(TOP) --python $(PYTHON) || rc=1; \
+		boots=1; [ "$$s" != "$(VM_AGAIN)" ] || { boots=2; again=vm-$$rel; }; \
+		for b in $$(seq $$boots); do \
+			$(VM_DIR)/vm-run.sh --kernel $$root/boot/vmlinuz-$$rel \
+				--output $(BUILD_ROOT)/out-$$s --work $(VM_CACHE)/run-$$rel \
+				--label vm-$$rel --modroot $$root --release $$rel \
+				--kdir $$root/usr/src/linux-headers-$$rel \
+				--results $(RESULTS) \
+				--ksrc $(if $(KSRC_DEFAULT),$(KSRC_CACHE)/linux-source-$$s,$(KSRC)) \
+				--top $(TOP) --python $(PYTHON) || rc=1; \
+		done; \
 		obj=$(VM_CACHE)/run-$$rel/module/tss_decode.o; \
 		[ ! -f $$obj ] || $(MAKE) --no-print-directory KVER=$$s \
 			OUTPUT=$(BUILD_ROOT)/out-$$s module_object_test MODULE_OBJ=$$obj || rc=1; \
+		if [ -z "$(VM_ONLY)" ]; then \
+			PYTHONPATH=$(TOP)/runner $(PYTHON) -m desctest_runner run \
+				--output $(BUILD_ROOT)/out-$$s --settings $(TOP)/configs/settings \
+				--results $(RESULTS) --filter 'differential:*' \
+				--label differential-$$s \
+				--ksrc $(if $(KSRC_DEFAULT),$(KSRC_CACHE)/linux-source-$$s,$(KSRC)) \
+				|| rc=1; \
+			side=$$side,differential-$$s; \
+		fi; \
+		sides="$$sides $$side"; \
 	done; \
-	if [ $$(echo $$labels | wc -w) -ge 2 ]; then \
-		$(PYTHON) $(TOP)/tests/kvm/names_match.py --results $(RESULTS) $$labels || rc=1; \
+	if [ -n "$$again" ]; then \
+		$(PYTHON) $(VM_DIR)/outcomes_match.py --results $(RESULTS) \
+			--label $$again --since $$since || rc=1; \
+	fi; \
+	if [ $$(echo $$sides | wc -w) -ge 2 ]; then \
+		$(PYTHON) $(VM_DIR)/names_match.py --results $(RESULTS) $$sides || rc=1; \
 	fi; exit $$rc
 endif
 
-# After the Debian kernels: the KVM, KVM oracle and module programs must
-# have printed the same result names on each (tests/kvm/names_match.py).
-# make check boots both Debian kernels (about 25 s warm, 50 s cold here).
-CHECK_TARGETS += vm_tests
+# After the Debian kernels: the two boots of VM_AGAIN's kernel must have
+# given the same (name, outcome) pairs (tests/vm/outcomes_match.py), and
+# every program must have printed the same result names on each series
+# (tests/vm/names_match.py).
+CHECK_TARGETS += vm_units vm_tests

@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""names_match.py: the KVM programs print the same result names on every
+"""names_match.py: the programs print the same result names on every
 framework.
 
-    names_match.py --results DIR LABEL LABEL...
+    names_match.py --results DIR SIDE SIDE...
 
-For each label, the newest complete run under DIR with that label (make
-vm_tests files one per kernel: vm-<release>, each booted with programs
-built on that series' KVM selftests framework).  Every program of the
-collections kvm, kvm_oracle and module must be in every run, must have
-printed named results there (a program skipped as a whole proves
-nothing), and must print the same set of names in all of them: a result's
-name is its identity for `desctest compare`, bisect verdicts and JUnit
-history, so values belong in "#" lines, not in names.
+A SIDE is LABEL or LABEL,LABEL...: the newest complete run under DIR of
+each label, taken together (a program in more than one of them counts from
+the first).  make vm_tests compares one side per kernel series:
+vm-<release>, the boot of that kernel with programs built on that series'
+KVM selftests framework and harness, plus differential-<series>, the host
+run of that build's differential, which the boots leave out (VM_EXCLUDE).
+Every program of the collections kvm, kvm_oracle, module, host and
+differential that any side ran must be in every side, must have printed
+named results there (a program skipped as a whole proves nothing), and
+must print the same set of names in all of them: a result's name is its
+identity for `desctest compare`, bisect verdicts and JUnit history, so
+values belong in "#" lines, not in names.  The host programs' names come
+from the tree's kselftest harness on 6.12 and from desctest's own
+compatibility code (include/desctest/harness.h) on 6.1.  A collection
+that no side ran (VM_ONLY) is named in a line of its own, not compared.
 
 Exit 0 when all match; 1 with one line per difference; 2 on bad input.
 """
@@ -22,7 +29,7 @@ import json
 import os
 import sys
 
-COLLECTIONS = ("kvm", "kvm_oracle", "module")
+COLLECTIONS = ("kvm", "kvm_oracle", "module", "host", "differential")
 
 
 def newest_run(root, label):
@@ -40,6 +47,19 @@ def newest_run(root, label):
         if data.get("label") == label and data.get("complete"):
             best = data
     return best
+
+
+def merged(datas):
+    """One run made of several: programs and results of each, a program
+    in more than one counted from the first that has it."""
+    programs, tests, seen = [], [], set()
+    for data in datas:
+        mine = {p["id"] for p in data.get("programs", [])} - seen
+        programs += [p for p in data.get("programs", []) if p["id"] in mine]
+        tests += [t for t in data.get("tests", []) if t.get("program") in mine]
+        seen |= mine
+    return {"run_id": ",".join(d["run_id"] for d in datas),
+            "programs": programs, "tests": tests}
 
 
 def names_by_program(data):
@@ -86,10 +106,10 @@ def compare(runs):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--results", required=True)
-    ap.add_argument("labels", nargs="+")
+    ap.add_argument("labels", nargs="+", metavar="SIDE")
     a = ap.parse_args(argv)
     if len(a.labels) < 2:
-        print("names_match: give at least two labels to compare",
+        print("names_match: give at least two sides to compare",
               file=sys.stderr)
         return 2
     if not os.path.isdir(a.results):
@@ -97,13 +117,22 @@ def main(argv=None):
               file=sys.stderr)
         return 2
     runs = []
-    for label in a.labels:
-        data = newest_run(a.results, label)
-        if data is None:
-            print("names_match: no complete run labelled %s under %s; run "
-                  "make vm_tests first" % (label, a.results), file=sys.stderr)
-            return 2
-        runs.append((label, data))
+    for side in a.labels:
+        datas = []
+        for label in side.split(","):
+            data = newest_run(a.results, label)
+            if data is None:
+                print("names_match: no complete run labelled %s under %s; run "
+                      "make vm_tests first" % (label, a.results),
+                      file=sys.stderr)
+                return 2
+            datas.append(data)
+        runs.append((side, merged(datas)))
+    ran = {p.get("collection") for _, d in runs for p in d["programs"]}
+    absent = [c for c in COLLECTIONS if c not in ran]
+    if absent and len(absent) < len(COLLECTIONS):
+        print("names_match: %s: no program in any run, not compared"
+              % ", ".join(absent))
     problems = compare(runs)
     what = " vs ".join("%s (%s)" % (l, d["run_id"]) for l, d in runs)
     if problems:

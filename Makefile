@@ -57,6 +57,7 @@ endif
 #   EXTRA_LISTS    files of further collection:test lines, made by a rule
 #                  (programs another build makes: make UPSTREAM=x86),
 #                  appended to kselftest-list.txt
+#   ALL_EXTRA    further files make all builds (helpers of the VM boots)
 TEST_PROGS :=
 UNIT_TESTS :=
 BENCH_CMDS :=
@@ -64,6 +65,7 @@ CHECK_TARGETS :=
 INSTALL_DATA :=
 INSTALL_PROGS :=
 EXTRA_LISTS :=
+ALL_EXTRA :=
 
 include lib/mk/toolchain.mk
 include lib/mk/ksrc.mk
@@ -86,7 +88,13 @@ TEST_BINS := $(addprefix $(OUTPUT)/,$(subst :,/,$(TEST_PROGS)))
 
 #> all              build every program, unit test and helper (the default)
 all: $(OUTPUT)/kselftest-list.txt $(UNIT_TESTS) \
-	$(addprefix $(OUTPUT)/,$(INSTALL_PROGS))
+	$(addprefix $(OUTPUT)/,$(INSTALL_PROGS)) $(ALL_EXTRA)
+
+# The helpers of the VM boots alone (runner/build-programs.sh builds them
+# beside the programs it chose).
+.PHONY: all_extra
+#> all_extra        the helpers the VM boots need besides the programs (kvm-flavour)
+all_extra: $(ALL_EXTRA)
 
 #> deps             install the Debian packages the suite needs (as root)
 deps:

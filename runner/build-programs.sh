@@ -67,7 +67,7 @@ targets=()
 for p in $chosen; do
 	targets+=("$out/${p%%:*}/${p#*:}")
 done
-make --no-print-directory -C "$top" OUTPUT="$out" "$@" "${targets[@]}" >&2
+make --no-print-directory -C "$top" OUTPUT="$out" "$@" "${targets[@]}" all_extra >&2
 rc=$?
 [ $rc -eq 0 ] || { echo "$me: the build of" $chosen "failed (make exit $rc)" >&2; exit 1; }
 mkdir -p "$out" &&

@@ -116,6 +116,16 @@ $(OUTPUT)/kvm/%: $(TOP)/tests/kvm/%.c $(KVM_LIBS) $(KVM_GLUE_HDRS) $(KSRC_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KVM_PROG_CFLAGS) $(DEPFLAGS) $< $(KVM_LIBS) $(KVM_PROG_LDLIBS) -o $@
 
+# kvm-flavour: the same rule as a command, for the guests' /init
+# (tests/vm/mkinitramfs.sh copies it to /bin/kvm-flavour).
+KVM_FLAVOUR_TOOL := $(OUTPUT)/kvm-glue/kvm-flavour
+$(KVM_FLAVOUR_TOOL): $(TOP)/lib/kvm/kvm_flavour_main.c $(TOP)/lib/kvm/kvm_flavour.c \
+		$(TOP)/lib/kvm/kvm_flavour.h
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_BASE) $(DEPFLAGS) -I$(TOP)/lib/kvm \
+		$(TOP)/lib/kvm/kvm_flavour_main.c $(TOP)/lib/kvm/kvm_flavour.c -o $@
+ALL_EXTRA += $(KVM_FLAVOUR_TOOL)
+
 # Unit test of the rule deciding which KVM serves /dev/kvm (kvm_flavour.c
 # alone, no framework), over the cases of kvm-flavour-cases.txt.
 KVM_FLAVOUR_UNIT := $(OUTPUT)/kvm-glue/unit/kvm_flavour_test

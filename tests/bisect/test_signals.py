@@ -124,6 +124,10 @@ def fake_output(tmp_path, progs):
                      "echo 'ok 1 %s'\n" % test)
         f.chmod(0o755)
     (out / "kselftest-list.txt").write_text("".join(p + "\n" for p in progs))
+    (out / "kvm-glue").mkdir(exist_ok=True)
+    tool = out / "kvm-glue" / "kvm-flavour"
+    tool.write_text("#!/bin/sh\necho kvm_amd\n")
+    tool.chmod(0o755)
     return out
 
 

@@ -6,6 +6,7 @@
 # Build the desctest initramfs (newc cpio, uncompressed; OUT.cpio.list
 # beside it is a copy of its vm-list.txt):
 #   /bin/busybox and /init (tests/vm/init.sh)
+#   /bin/kvm-flavour: which KVM serves /dev/kvm (lib/kvm/kvm_flavour.c)
 #   /desctest/<collection>/<test> for every collection:test in
 #     OUTPUT/kselftest-list.txt, with the shared libraries ldd names copied
 #     to the same paths (and <test>.i386 beside it where the build has
@@ -121,6 +122,13 @@ done <"$list"
 if [ -n "$ko" ]; then
 	install -D -m 0644 "$ko" "$root/desctest/module/desctest_tss.ko"
 fi
+# The rule that names the KVM serving /dev/kvm, for /init's machine record.
+if [ ! -x "$output/kvm-glue/kvm-flavour" ]; then
+	echo "mkinitramfs.sh: $output/kvm-glue/kvm-flavour missing: run 'make OUTPUT=$output all' first" >&2
+	exit 1
+fi
+install -m 0755 "$output/kvm-glue/kvm-flavour" "$root/bin/kvm-flavour"
+copy_libs "$output/kvm-glue/kvm-flavour"
 
 # kvm_amd and what it needs, dependencies first.
 moddir=$modroot/lib/modules/$release

@@ -25,28 +25,19 @@ Exit 0 when all match; 1 with one line per difference; 2 on bad input.
 """
 
 import argparse
-import json
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from filed_runs import filed_runs  # noqa: E402
 
 COLLECTIONS = ("kvm", "kvm_oracle", "module", "host", "differential")
 
 
 def newest_run(root, label):
     """results.json of the newest complete run labelled LABEL, or None."""
-    best = None
-    for run_id in sorted(os.listdir(root)):
-        path = os.path.join(root, run_id, "results.json")
-        if not os.path.isfile(path):
-            continue
-        try:
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-        except (OSError, ValueError):
-            continue
-        if data.get("label") == label and data.get("complete"):
-            best = data
-    return best
+    complete = [d for _, d in filed_runs(root, label) if d.get("complete")]
+    return complete[-1] if complete else None
 
 
 def merged(datas):

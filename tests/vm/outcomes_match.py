@@ -18,13 +18,14 @@ Exit 0 when all match; 1 with one line per difference; 2 on bad input
 """
 
 import argparse
-import json
 import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from filed_runs import filed_runs  # noqa: E402
+
 STAMP_RE = re.compile(r"^\d{8}T\d{6}Z$")
-RUN_ID_RE = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]+$")
 WHOLE = "(the program's own verdict)"
 
 
@@ -32,19 +33,8 @@ def runs_since(root, label, since):
     """[(run_id, data)] of the complete runs labelled LABEL with run id >=
     SINCE, oldest first; and the ids of the incomplete ones."""
     found, incomplete = [], []
-    for run_id in sorted(os.listdir(root)):
-        # results/latest points at one of them: run folders only.
-        if not RUN_ID_RE.match(run_id) or run_id < since:
-            continue
-        path = os.path.join(root, run_id, "results.json")
-        if not os.path.isfile(path):
-            continue
-        try:
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-        except (OSError, ValueError):
-            continue
-        if data.get("label") != label:
+    for run_id, data in filed_runs(root, label):
+        if run_id < since:
             continue
         if data.get("complete"):
             found.append((run_id, data))

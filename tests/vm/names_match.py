@@ -65,11 +65,21 @@ def names_by_program(data):
     return out
 
 
-def compare(runs):
-    """runs: [(label, data)].  Lines naming every difference."""
+def skipped_everywhere(runs, allowed):
+    """The programs of ALLOWED that printed no named result in any run:
+    they cannot run where these runs ran (said, not compared)."""
+    tables = [names_by_program(data) for _, data in runs]
+    return [p for p in allowed
+            if all(p in t and not t[p] for t in tables)]
+
+
+def compare(runs, skipped=()):
+    """runs: [(label, data)].  Lines naming every difference; the
+    programs of SKIPPED are left out."""
     problems = []
     tables = [(label, names_by_program(data)) for label, data in runs]
-    programs = sorted(set().union(*(set(t) for _, t in tables)))
+    programs = sorted(set().union(*(set(t) for _, t in tables))
+                      - set(skipped))
     if not programs:
         return ["no program of the collections %s in any run"
                 % ", ".join(COLLECTIONS)]
@@ -97,6 +107,11 @@ def compare(runs):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--results", required=True)
+    ap.add_argument("--skipped-everywhere", action="append", default=[],
+                    metavar="PROGRAM",
+                    help="a program (collection:test) that may skip as a "
+                    "whole in every run, where these runs cannot run it; "
+                    "it is named and not compared")
     ap.add_argument("labels", nargs="+", metavar="SIDE")
     a = ap.parse_args(argv)
     if len(a.labels) < 2:
@@ -124,7 +139,11 @@ def main(argv=None):
     if absent and len(absent) < len(COLLECTIONS):
         print("names_match: %s: no program in any run, not compared"
               % ", ".join(absent))
-    problems = compare(runs)
+    skipped = skipped_everywhere(runs, a.skipped_everywhere)
+    for prog in skipped:
+        print("names_match: %s: skipped as a whole in every run "
+              "(--skipped-everywhere), not compared" % prog)
+    problems = compare(runs, skipped)
     what = " vs ".join("%s (%s)" % (l, d["run_id"]) for l, d in runs)
     if problems:
         print("names_match: result names differ between %s:" % what)
@@ -133,10 +152,11 @@ def main(argv=None):
         if len(problems) > 200:
             print("  ... %d more" % (len(problems) - 200))
         return 1
-    total = sum(len(n) for n in names_by_program(runs[0][1]).values())
+    compared = {p: n for p, n in names_by_program(runs[0][1]).items()
+                if p not in skipped}
+    total = sum(len(n) for n in compared.values())
     print("names_match: %d result names of %d programs (%s) identical in %s"
-          % (total, len(names_by_program(runs[0][1])), ", ".join(COLLECTIONS),
-             what))
+          % (total, len(compared), ", ".join(COLLECTIONS), what))
     return 0
 
 

@@ -191,3 +191,33 @@ def test_missing_half_of_a_side_is_bad_input(tmp_path):
     assert r.stderr == (
         "names_match: no complete run labelled differential-6.12 under %s; "
         "run make vm_tests first\n" % tmp_path)
+
+
+def test_a_program_allowed_to_skip_everywhere(tmp_path):
+    """module:gdtr_vmx_exit needs kvm_intel, which no QEMU guest has: with
+    --skipped-everywhere it may skip as a whole in every run (said, not
+    compared); without it, or where it skipped on one side only, it
+    fails."""
+    a, b = stable(8), stable(8)
+    a["module:gdtr_vmx_exit"] = []
+    b["module:gdtr_vmx_exit"] = []
+    write_run(tmp_path, "20260101T000000Z-aaaaaa", "vm-6.12", a)
+    write_run(tmp_path, "20260101T000100Z-bbbbbb", "vm-6.1", b)
+    r = run(tmp_path, "vm-6.12", "vm-6.1")
+    assert r.returncode == 1
+    assert ("  module:gdtr_vmx_exit: no named results in vm-6.12 (skipped "
+            "as a whole?): nothing to compare") in r.stdout.splitlines()
+    r = run(tmp_path, "--skipped-everywhere", "module:gdtr_vmx_exit",
+            "vm-6.12", "vm-6.1")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert (
+        "names_match: module:gdtr_vmx_exit: skipped as a whole in every run "
+        "(--skipped-everywhere), not compared") in r.stdout.splitlines()
+    assert "18 result names of 5 programs" in r.stdout.splitlines()[-1]
+    b["module:gdtr_vmx_exit"] = ["gdtr_while_vcpus_run"]
+    write_run(tmp_path, "20260101T000200Z-cccccc", "vm-6.1", b)
+    r = run(tmp_path, "--skipped-everywhere", "module:gdtr_vmx_exit",
+            "vm-6.12", "vm-6.1")
+    assert r.returncode == 1
+    assert ("  module:gdtr_vmx_exit: no named results in vm-6.12 (skipped "
+            "as a whole?): nothing to compare") in r.stdout.splitlines()

@@ -50,14 +50,42 @@ PATTERNS = load()
 END_FIELDS = re.compile(r"(\S+) rc=(-?\d+)(?: ms=(\d+))?")
 
 
+# A kernel message's start inside a console line: framing.sh's
+# DESCTEST_KMSG_START (see there for the rule unsplice() applies).
+KMSG_START = re.compile(r"\[ *[0-9]+[.][0-9]+\] ")
+
+
+def unsplice(items):
+    """(number, line, extra) items of a console, with the kernel messages
+    that landed inside a line taken out as lines of their own and the
+    line made whole again (framing.sh's rule); a made-whole line keeps
+    the number and extra of the piece that ended it."""
+    held = None
+    for n, line, extra in items:
+        if held is not None:
+            if KMSG_START.match(line):
+                yield n, line, extra
+                continue
+            line, held = held + line, None
+        m = KMSG_START.search(line)
+        if m and m.start() > 0:
+            held = line[:m.start()]
+            yield n, line[m.start():], extra
+            continue
+        yield n, line, extra
+    if held is not None:
+        yield n, held, extra
+
+
 def split_lines(text):
     """A console log's lines as framing.sh reads them: ended by LF, CR LF
     or a lone CR (universal newlines), nowhere else (not at a form feed or
-    the other breaks str.splitlines() knows)."""
+    the other breaks str.splitlines() knows), kernel messages spliced out
+    (unsplice())."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return lines
+    return [l for _, l, _ in unsplice((0, l, None) for l in lines)]
 
 
 def frame(line):

@@ -368,16 +368,19 @@ class ConsoleSource(_Source):
         framing reads it, read in chunks: a line longer than
         execute.MAX_LINE is cut (its end says so), so a guest that floods
         the console costs bounded memory; lines end at LF, CR LF or a lone
-        CR (framing.split_lines)."""
-        n = 0
-        with open(self.console, "rb") as f:
-            for text in execute.read_lines(f):
-                m = _LINE_CUT.search(text)
-                cut = int(m.group(1)) if m else 0
-                parts = text.split("\r") if "\r" in text else (text,)
-                for i, part in enumerate(parts):
-                    n += 1
-                    yield n, part, cut if i == len(parts) - 1 else 0
+        CR, kernel messages inside a line spliced out (framing.split_lines,
+        framing.unsplice)."""
+        def raw():
+            n = 0
+            with open(self.console, "rb") as f:
+                for text in execute.read_lines(f):
+                    m = _LINE_CUT.search(text)
+                    cut = int(m.group(1)) if m else 0
+                    parts = text.split("\r") if "\r" in text else (text,)
+                    for i, part in enumerate(parts):
+                        n += 1
+                        yield n, part, cut if i == len(parts) - 1 else 0
+        return framing.unsplice(raw())
 
     def produce(self):
         # Pass 1: how many programs ran (the reporter's plan), and the log
@@ -388,11 +391,20 @@ class ConsoleSource(_Source):
         self.console_copy = os.path.join("raw", "console.log")
         self.console_cut = _copy_capped(
             self.console, os.path.join(self.run_dir, self.console_copy))
-        begins = 0
+        begins, open_ = 0, None
         for _, line, _ in self._lines():
             frame = _frame(line)
             if frame and frame[0] == "BEGIN":
                 begins += 1
+                open_ = frame[1]
+            elif frame and frame[0] == "END":
+                # As pass 2 reads it: an END with no program open is
+                # filed as one; an END of another program is output.
+                em = _END.fullmatch(frame[1])
+                if em and open_ is None:
+                    begins += 1
+                elif em and em.group(1) == open_:
+                    open_ = None
             elif frame and frame[0] == "DONE":
                 self.done_seen = True
         self.reporter.start(begins + (0 if self.done_seen else 1))
@@ -420,6 +432,10 @@ class ConsoleSource(_Source):
                 if cur is not None:
                     self._file_block(cur, None)
                 cur = self._open_block(arg, n, rawdir)
+            elif kind == "END" and cur is None:
+                em = _END.fullmatch(arg)
+                if em:
+                    self._orphan_end(em.group(1), n, rawdir)
             elif kind == "END" and cur is not None:
                 em = _END.fullmatch(arg)
                 if em and em.group(1) == cur.prog_id:
@@ -490,6 +506,19 @@ class ConsoleSource(_Source):
         if run.line_count > len(run.stdout_lines):
             lines = _raw_lines(os.path.join(self.run_dir, run.stdout_file))
         self._finished(run, run.document(), lines)
+
+    def _orphan_end(self, prog_id, at, rawdir):
+        """An END frame with no program open: its BEGIN line never arrived
+        whole, so what the program printed went into no block.  A
+        failure, named, rather than a program missing from a green run."""
+        b = self._open_block(prog_id, at, rawdir)
+        run = b.close(self.run_dir)
+        run.status = "died"
+        run.error = ("DESCTEST-END for %s (console line %d) without its "
+                     "DESCTEST-BEGIN: the console garbled that line, so the "
+                     "program's output cannot be told from the lines before "
+                     "it" % (prog_id, at))
+        self._finished(run, run.document(), None)
 
     def _no_done(self, lines):
         prog = Program("console", os.path.basename(self.console), None)

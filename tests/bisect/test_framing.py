@@ -64,6 +64,17 @@ CORPUS = [
     b"DESCTEST-NOPE x",
     b"ok 1 fine",
     b"",
+    # Kernel messages inside a line (a slow serial console): spliced out,
+    # the line made whole, frames found as if nothing had landed there.
+    b"DESCTEST-BEGIN module:tss_module[    6.690234] desctest_tss: loading "
+    b"out-of-tree module taints kernel.",
+    b"_test",
+    b"DESCTEST-END module:tss_mo[    7.000001] one",
+    b"[    7.000002] two",
+    b"dule_test rc=0 ms=40",
+    b"[    7.5] a message at the start of a line stays as it is",
+    b"DESCTEST-DONE[ 9.0] x",
+    b"",
 ]
 
 
@@ -80,7 +91,7 @@ def test_shell_and_python_read_the_same_frames(tmp_path):
     log.write_bytes(b"\n".join(CORPUS) + b"\n")
     with open(log, encoding="utf-8", errors="replace") as f:
         lines = framing.split_lines(f.read())
-    want = {"DONE": ["DESCTEST-DONE"] * 4}
+    want = {"DONE": ["DESCTEST-DONE"] * 5}
     for kind in framing.PATTERNS:
         python = [l for l in lines if (framing.frame(l) or ("",))[0] == kind]
         assert shell_frames(kind, log) == python, kind
@@ -90,6 +101,33 @@ def test_shell_and_python_read_the_same_frames(tmp_path):
     for text in ("DESCTEST-DONE-ish", "DESCTEST-DONE x", " DESCTEST-DONE",
                  "DESCTEST-BEGIN kvm:a b", "DESCTEST-END kvm:a rc=0 ms=1 x"):
         assert framing.frame(text) is None, text
+
+
+def shell_lines(path):
+    p = subprocess.run(["bash", "-c", '. "$1"; desctest_console_lines "$2"',
+                        "sh", FRAMING_SH, str(path)],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.returncode == 0, p.stderr
+    out = p.stdout.decode("utf-8", "replace").split("\n")
+    assert out.pop() == ""
+    return out
+
+
+def test_kernel_messages_inside_lines_are_spliced_out_alike(tmp_path):
+    log = tmp_path / "console.log"
+    log.write_bytes(b"\n".join(CORPUS) + b"\n")
+    with open(log, encoding="utf-8", errors="replace") as f:
+        lines = framing.split_lines(f.read())
+    assert shell_lines(log) == lines
+    i = lines.index("DESCTEST-BEGIN module:tss_module_test")
+    assert lines[i - 1] == ("[    6.690234] desctest_tss: loading "
+                            "out-of-tree module taints kernel.")
+    assert lines[i + 1:i + 6] == [
+        "[    7.000001] one", "[    7.000002] two",
+        "DESCTEST-END module:tss_module_test rc=0 ms=40",
+        "[    7.5] a message at the start of a line stays as it is",
+        "[ 9.0] x"]
+    assert lines[i + 6] == "DESCTEST-DONE"
 
 
 def test_python_fields_of_frames():

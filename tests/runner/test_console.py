@@ -162,3 +162,38 @@ def test_framing_words_inside_a_line_are_program_output(cli, tmp_path):
                      "desc:gdt/chatty::second": "pass",
                      "desc:gdt/chatty": "pass"}
     assert data["programs"][0]["duration_s"] == 0.009
+
+
+def test_a_kernel_message_inside_a_line_is_spliced_out(cli, tmp_path):
+    # On a slow serial console (Bochs) the kernel's own messages, written
+    # past the tty, land inside the lines user space is writing: here the
+    # first module load's taint message inside a BEGIN line and two
+    # messages inside a result line.  The lines are whole again, the
+    # messages lines of their own, and every program is filed.
+    p, data = imp(cli, tmp_path, "kmsg-spliced.log")
+    assert p.returncode == 0, (p.stdout, p.stderr)
+    assert [x["id"] for x in data["programs"]] == [
+        "kvm_oracle:sregs_oracle", "module:tss_module_test",
+        "module:gdtr_vmx_exit"]
+    tests = {t["id"]: t["outcome"] for t in data["tests"]
+             if t["program"] == "module:tss_module_test"}
+    assert tests == {"module:tss_module_test::cpu0_gdtr": "pass",
+                     "module:tss_module_test::cpu0_tss_descriptor": "pass",
+                     "module:tss_module_test": "pass"}
+
+
+def test_an_end_without_its_begin_fails_that_program(cli, tmp_path):
+    # A BEGIN line garbled beyond repair: the program's END still names
+    # it, and it fails (its output cannot be told from the lines around
+    # it) instead of vanishing from a green run.
+    p, data = imp(cli, tmp_path, "begin-garbled.log")
+    assert p.returncode == 1, (p.stdout, p.stderr)
+    progs = {x["id"]: x for x in data["programs"]}
+    assert list(progs) == ["kvm:dt_regs", "module:tss_module_test"]
+    assert progs["kvm:dt_regs"]["outcome"] == "pass"
+    bad = progs["module:tss_module_test"]
+    assert bad["outcome"] == "fail"
+    assert bad["reason"] == (
+        "DESCTEST-END for module:tss_module_test (console line 12) without "
+        "its DESCTEST-BEGIN: the console garbled that line, so the "
+        "program's output cannot be told from the lines before it")

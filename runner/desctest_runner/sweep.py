@@ -2,11 +2,14 @@
 """./desctest sweep: prove a decoder right or wrong by the differential's
 exhaustive sweep, compiled with gcc, g++ and clang.
 
-The decoder is a C or C++ file with a function
+The decoder is a C or C++ file (by its name: .cc, .cpp, .cxx, .C, .hpp,
+.hh, .hxx, .c++ and .h++ are C++) with a function
   uint64_t NAME(const void *bytes)
 (or taking const unsigned char * / const uint8_t *) that returns the base
-or offset of the descriptor whose memory image starts at bytes.  Each
-compiler builds lib/scan/sweep_unit.c with the file included, so the
+or offset of the descriptor whose memory image starts at bytes.  A C
+decoder is built by gcc and clang as C and by g++ as C++; a C++ decoder
+by g++ and clang++ as C++ (--compilers picks a subset; clang++ builds a C
+decoder as C++ too).  Each compiler builds lib/scan/sweep_unit.c with the file included, so the
 decoder is inlined into the sweep loop as into a caller; the engine
 (lib/scan/sweep.cpp, make scan_bin) sweeps every value of bits 31:0 for
 several upper halves and names the shape of what is wrong.
@@ -23,14 +26,21 @@ import sys
 import tempfile
 
 from .config import InputError
-from .scan import TOP, find_scanner
+from .scan import CXX_EXT, TOP, find_scanner
 
 LAYOUTS = {"seg8": 1, "sys16": 2, "gate16": 3}
 COMPILERS = {
     "gcc": ["gcc", "-x", "c", "-std=gnu11"],
     "g++": ["g++", "-x", "c++", "-std=gnu++20"],
     "clang": ["clang-14", "-x", "c", "-std=gnu11"],
+    "clang++": ["clang++-14", "-x", "c++", "-std=gnu++20"],
 }
+C_COMPILERS = ("gcc", "clang")	# build the unit as C
+DEFAULT_COMPILERS = {False: "gcc,g++,clang", True: "g++,clang++"}
+
+
+def is_cxx(decoder):
+    return decoder.endswith(CXX_EXT + (".C",))
 
 
 def add_parser(sub):
@@ -48,8 +58,10 @@ def add_parser(sub):
                    help="seg8: 8-byte segment descriptor base; sys16: "
                    "16-byte system descriptor base; gate16: 16-byte gate "
                    "offset")
-    s.add_argument("--compilers", default="gcc,g++,clang",
-                   help="comma-separated subset of gcc,g++,clang")
+    s.add_argument("--compilers", default="",
+                   help="comma-separated subset of gcc,g++,clang,clang++ "
+                   "(default: gcc,g++,clang for a C decoder, g++,clang++ for "
+                   "a C++ one)")
     s.add_argument("--format", choices=("text", "json"), default="text")
     s.add_argument("--engine", default="",
                    help="folder of libsweep.a (default: beside the newest "
@@ -125,11 +137,18 @@ def format_result(cc, r):
 
 
 def main(a):
-    compilers = [c for c in a.compilers.split(",") if c]
+    cxx = is_cxx(a.decoder)
+    given = a.compilers or DEFAULT_COMPILERS[cxx]
+    compilers = [c for c in given.split(",") if c]
     bad = [c for c in compilers if c not in COMPILERS]
     if bad or not compilers:
-        raise InputError("sweep: --compilers takes gcc, g++ and clang, "
-                         "comma-separated (not %s)" % ",".join(bad or ["''"]))
+        raise InputError("sweep: --compilers takes gcc, g++, clang and "
+                         "clang++, comma-separated (not %s)" % ",".join(
+                             bad or ["''"]))
+    if cxx and any(c in C_COMPILERS for c in compilers):
+        raise InputError("sweep: %s is C++: gcc and clang build it as C; use "
+                         "g++ and clang++ (the default for a C++ file)" %
+                         a.decoder)
     engine_dir = a.engine or os.path.dirname(find_scanner(""))
     results = sweep(a.decoder, a.function, a.layout, compilers, engine_dir)
     if a.format == "json":

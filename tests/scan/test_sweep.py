@@ -36,7 +36,13 @@ CASES = [
     ("macro.c", "macro_base_safe", "sys16", "clean"),
     ("typedef_byte.c", "byte_base", "sys16", "or-sign-extension"),
     ("typedef_byte.c", "byte_base_safe", "sys16", "clean"),
+    ("member.cpp", "member_base", "seg8", "or-sign-extension"),
+    ("member.cpp", "member_base_safe", "seg8", "clean"),
 ]
+
+# A C decoder is built as C by gcc and clang and as C++ by g++; a C++
+# decoder as C++ by g++ and clang++.
+WANT_COMPILERS = {".c": ["clang", "g++", "gcc"], ".cpp": ["clang++", "g++"]}
 
 
 @pytest.mark.parametrize("file,func,layout,shape", CASES,
@@ -46,7 +52,7 @@ def test_shape_on_every_compiler(file, func, layout, shape):
               "--func", func, "--layout", layout)
     assert p.returncode == (0 if shape == "clean" else 1), p.stderr
     out = json.loads(p.stdout)
-    assert sorted(out["compilers"]) == ["clang", "g++", "gcc"]
+    assert sorted(out["compilers"]) == WANT_COMPILERS[os.path.splitext(file)[1]]
     for cc, r in out["compilers"].items():
         assert r["shape"] == shape, (cc, r["text"])
         uppers = 1 if layout == "seg8" else 3
@@ -97,5 +103,25 @@ def test_bad_compiler_list():
     p = sweep("--compilers", "icc", "--decoder", os.path.join(DEC, "seg8.c"),
               "--func", "seg_base", "--layout", "seg8")
     assert (p.returncode, p.stderr) == (
-        2, "desctest: sweep: --compilers takes gcc, g++ and clang, "
+        2, "desctest: sweep: --compilers takes gcc, g++, clang and clang++, "
         "comma-separated (not icc)\n")
+
+
+def test_cxx_decoder_not_built_as_c():
+    dec = os.path.join(DEC, "member.cpp")
+    p = sweep("--compilers", "g++,gcc", "--decoder", dec,
+              "--func", "member_base", "--layout", "seg8")
+    assert (p.returncode, p.stdout, p.stderr) == (
+        2, "", "desctest: sweep: %s is C++: gcc and clang build it as C; use "
+        "g++ and clang++ (the default for a C++ file)\n" % dec)
+
+
+def test_c_decoder_on_clangxx():
+    # clang++ builds a C decoder as C++ when asked to.
+    p = sweep("--format", "json", "--compilers", "clang++", "--decoder",
+              os.path.join(DEC, "seg8.c"), "--func", "seg_base_safe",
+              "--layout", "seg8")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)["compilers"]
+    assert list(out) == ["clang++"]
+    assert (out["clang++"]["shape"], out["clang++"]["wrong"]) == ("clean", 0)

@@ -14,6 +14,10 @@ decoder is inlined into the sweep loop as into a caller; the engine
 (lib/scan/sweep.cpp, make scan_bin) sweeps every value of bits 31:0 for
 several upper halves and names the shape of what is wrong.
 
+The last line is the verdict: the compilers it was wrong on (or clean
+on every one) and the checker's findings in the swept function; a
+finding whose sweep is clean everywhere is reported as such.
+
 Exit status: 0 clean on every compiler, 1 wrong on at least one, 2 bad
 input (no such file, a compile error, no engine built).
 """
@@ -26,6 +30,7 @@ import sys
 import tempfile
 
 from .config import InputError
+from . import scan
 from .scan import CXX_EXT, TOP, find_scanner
 
 LAYOUTS = {"seg8": 1, "sys16": 2, "gate16": 3}
@@ -136,6 +141,37 @@ def format_result(cc, r):
     return lines
 
 
+def _scanner_beside(engine_dir):
+    """With --engine, the checker built beside it, if any."""
+    p = os.path.join(engine_dir, "desc_scan")
+    return p if os.path.isfile(p) else ""
+
+
+def scan_findings(decoder, func, scanner):
+    """The checker's findings in the swept function itself: (line, col,
+    function) of each; None when no checker is built."""
+    if not scanner:
+        return None
+    findings, _, _ = scan.scan([decoder], scanner, "auto", 1)
+    return [{"line": f["line"], "col": f["col"], "function": f["function"]}
+            for f in findings if f["function"] == func]
+
+
+def verdict(results, func, found):
+    wrong = [cc for cc, r in results.items() if r["shape"] != "clean"]
+    text = "desctest sweep: " + ("wrong on " + ", ".join(wrong) if wrong
+                                 else "clean on every compiler")
+    if found is None:
+        return text + "; the scan did not run (no checker built: make scan_bin)"
+    text += "; the scan's findings in %s(): " % func
+    if not found:
+        return text + "none"
+    text += ", ".join("line %d" % f["line"] for f in found)
+    if not wrong:
+        text += ", a finding with a clean sweep (no value decoded wrong)"
+    return text
+
+
 def main(a):
     cxx = is_cxx(a.decoder)
     given = a.compilers or DEFAULT_COMPILERS[cxx]
@@ -149,11 +185,15 @@ def main(a):
         raise InputError("sweep: %s is C++: gcc and clang build it as C; use "
                          "g++ and clang++ (the default for a C++ file)" %
                          a.decoder)
-    engine_dir = a.engine or os.path.dirname(find_scanner(""))
+    scanner = find_scanner("") if not a.engine else \
+        _scanner_beside(a.engine)
+    engine_dir = a.engine or os.path.dirname(scanner)
     results = sweep(a.decoder, a.function, a.layout, compilers, engine_dir)
+    found = scan_findings(a.decoder, a.function, scanner)
     if a.format == "json":
         json.dump({"decoder": a.decoder, "func": a.function, "layout": a.layout,
-                   "compilers": results}, sys.stdout, indent=1)
+                   "compilers": results, "scan_findings": found},
+                  sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
         uppers = len(next(iter(results.values()))["sweeps"])
@@ -164,4 +204,5 @@ def main(a):
         for cc, r in results.items():
             for line in format_result(cc, r):
                 print(line)
+        print(verdict(results, a.function, found))
     return 0 if all(r["shape"] == "clean" for r in results.values()) else 1

@@ -37,13 +37,14 @@ def test_fixtures_exact_findings():
         want = f.read()
     assert p.stdout == want
     assert p.returncode == 1
-    assert p.stderr == "desctest scan: 10 files, 12 findings, 0 not fully parsed\n"
+    assert p.stderr == "desctest scan: 11 files, 15 findings, 0 not fully parsed\n"
 
 
 @pytest.mark.parametrize("name,lines", [
     ("or_style.c", [13]), ("add_style.c", [18]), ("bitfield.c", [19, 24]),
     ("typedef_byte.c", [15, 20]), ("u16_shift.c", [13, 19]),
     ("macro.c", [14]), ("member.cpp", [14, 26]), ("gate.c", [16]),
+    ("pointer.c", [13, 18, 23]),
     ("safe.c", []), ("llp64.c", []),
 ])
 def test_each_form_alone(name, lines):

@@ -22,22 +22,30 @@ def sweep(*args):
 
 
 CASES = [
-    ("or_bytes.c", "or_bytes", "sys16", "or-sign-extension"),
-    ("or_bytes_safe.c", "or_bytes_safe", "sys16", "clean"),
-    ("add_bf.c", "add_bf", "sys16", "add-borrow"),
-    ("add_bf_safe.c", "add_bf_safe", "sys16", "clean"),
-    ("truncated.c", "truncated", "sys16", "truncation"),
-    ("wrong_bits.c", "wrong_bits", "sys16", "other"),
-    ("gate.c", "gate_offset", "gate16", "or-sign-extension"),
-    ("gate.c", "gate_offset_safe", "gate16", "clean"),
-    ("seg8.c", "seg_base", "seg8", "or-sign-extension"),
-    ("seg8.c", "seg_base_safe", "seg8", "clean"),
-    ("macro.c", "macro_base", "sys16", "or-sign-extension"),
-    ("macro.c", "macro_base_safe", "sys16", "clean"),
-    ("typedef_byte.c", "byte_base", "sys16", "or-sign-extension"),
-    ("typedef_byte.c", "byte_base_safe", "sys16", "clean"),
-    ("member.cpp", "member_base", "seg8", "or-sign-extension"),
-    ("member.cpp", "member_base_safe", "seg8", "clean"),
+    # file, function, layout, shape, the scan's finding lines in the function
+    ("or_bytes.c", "or_bytes", "sys16", "or-sign-extension", [10]),
+    ("or_bytes_safe.c", "or_bytes_safe", "sys16", "clean", []),
+    ("add_bf.c", "add_bf", "sys16", "add-borrow", [18]),
+    ("add_bf_safe.c", "add_bf_safe", "sys16", "clean", []),
+    ("truncated.c", "truncated", "sys16", "truncation", []),
+    ("wrong_bits.c", "wrong_bits", "sys16", "other", []),
+    ("gate.c", "gate_offset", "gate16", "or-sign-extension", [16]),
+    ("gate.c", "gate_offset_safe", "gate16", "clean", []),
+    ("seg8.c", "seg_base", "seg8", "or-sign-extension", [9]),
+    ("seg8.c", "seg_base_safe", "seg8", "clean", []),
+    ("macro.c", "macro_base", "sys16", "or-sign-extension", [25]),
+    ("macro.c", "macro_base_safe", "sys16", "clean", []),
+    ("typedef_byte.c", "byte_base", "sys16", "or-sign-extension", [15]),
+    ("typedef_byte.c", "byte_base_safe", "sys16", "clean", []),
+    # the finding is in the member function SegDesc::base, not here
+    ("member.cpp", "member_base", "seg8", "or-sign-extension", []),
+    ("member.cpp", "member_base_safe", "seg8", "clean", []),
+    ("seg8_forms.c", "bf64_base", "seg8", "or-sign-extension", [19]),
+    ("seg8_forms.c", "masked_base", "seg8", "clean", []),
+    ("seg8_forms.c", "field32_base", "seg8", "clean", []),
+    ("seg8_forms.c", "result32_base", "seg8", "clean", []),
+    # a scan finding whose sweep is clean on every compiler
+    ("seg8_forms.c", "masked_later", "seg8", "clean", [55]),
 ]
 
 # A C decoder is built as C by gcc and clang and as C++ by g++; a C++
@@ -45,13 +53,15 @@ CASES = [
 WANT_COMPILERS = {".c": ["clang", "g++", "gcc"], ".cpp": ["clang++", "g++"]}
 
 
-@pytest.mark.parametrize("file,func,layout,shape", CASES,
+@pytest.mark.parametrize("file,func,layout,shape,scan_lines", CASES,
                          ids=[c[1] for c in CASES])
-def test_shape_on_every_compiler(file, func, layout, shape):
+def test_shape_on_every_compiler(file, func, layout, shape, scan_lines):
     p = sweep("--format", "json", "--decoder", os.path.join(DEC, file),
               "--func", func, "--layout", layout)
     assert p.returncode == (0 if shape == "clean" else 1), p.stderr
     out = json.loads(p.stdout)
+    assert [f["line"] for f in out["scan_findings"]] == scan_lines
+    assert {f["function"] for f in out["scan_findings"]} <= {func}
     assert sorted(out["compilers"]) == WANT_COMPILERS[os.path.splitext(file)[1]]
     for cc, r in out["compilers"].items():
         assert r["shape"] == shape, (cc, r["text"])
@@ -78,6 +88,23 @@ def test_text_report():
                         "value of bits 31:0 for 3 upper halves, per compiler" % (
                             os.path.join(DEC, "wrong_bits.c")))
     assert lines[1] == "gcc: other: wrong bits 0xff000000; first: seen 0xfffffe7c00000000 wanted 0xfffffe7c01000000"
+    assert lines[-1] == ("desctest sweep: wrong on gcc; the scan's findings in "
+                         "wrong_bits(): none")
+
+
+@pytest.mark.parametrize("func,last", [
+    ("masked_later", "desctest sweep: clean on every compiler; the scan's "
+     "findings in masked_later(): line 55, a finding with a clean sweep (no "
+     "value decoded wrong)"),
+    ("bf64_base", "desctest sweep: wrong on clang++; the scan's findings in "
+     "bf64_base(): line 19"),
+])
+def test_verdict_line(func, last):
+    p = sweep("--compilers", "clang++", "--decoder",
+              os.path.join(DEC, "seg8_forms.c"), "--func", func,
+              "--layout", "seg8")
+    assert p.stdout.splitlines()[-1] == last
+    assert p.returncode == (0 if func == "masked_later" else 1)
 
 
 def test_missing_decoder():

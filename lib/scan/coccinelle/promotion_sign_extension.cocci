@@ -203,10 +203,22 @@ safe.add(key(p))
 @widened@
 typedef u64, __u64, uint64_t;
 {u64, __u64, uint64_t, unsigned long, unsigned long long} w;
+type T;
+T *ptr;
 expression E;
 position p;
 @@
 (
+  (T *)(<+... E@p ...+>)
+|
+  ptr + <+... E@p ...+>
+|
+  <+... E@p ...+> + ptr
+|
+  ptr - <+... E@p ...+>
+|
+  ptr[<+... E@p ...+>]
+|
   w | <+... E@p ...+>
 |
   <+... E@p ...+> | w

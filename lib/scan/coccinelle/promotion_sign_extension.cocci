@@ -16,9 +16,10 @@
 //  - an 8-bit bit-field of a struct declared in the same file, by 24;
 //  - a function-like macro whose body shifts a byte field of such a
 //    struct by 24, reported where the macro is used;
-// whose value reaches a 64-bit type: OR'ed or added with a 64-bit value,
-// assigned (=, |=, +=) to one, initialising one, returned from a function
-// that returns one, or cast to one.  Not reported: the same shift under a
+// whose value reaches a 64-bit type or a pointer's width: OR'ed or added
+// with a 64-bit value, assigned (=, |=, +=) to one, initialising one,
+// returned from a function that returns one, cast to one or to a pointer,
+// added to or taken from a pointer, or used as an index.  Not reported: the same shift under a
 // cast to an unsigned type of 32 bits or fewer, or under an & with a
 // constant of at most 32 bits, before it widens.
 //

@@ -80,16 +80,19 @@ def test_shape_on_every_compiler(file, func, layout, shape, scan_lines):
 
 
 def test_text_report():
+    # seg8: one upper half, a third of sys16's sweep, for the text's form
     p = sweep("--compilers", "gcc", "--decoder", os.path.join(DEC, "wrong_bits.c"),
-              "--func", "wrong_bits", "--layout", "sys16")
+              "--func", "wrong_bits", "--layout", "seg8")
     assert p.returncode == 1
-    lines = p.stdout.splitlines()
-    assert lines[0] == ("desctest sweep: wrong_bits() of %s, layout sys16: every "
-                        "value of bits 31:0 for 3 upper halves, per compiler" % (
-                            os.path.join(DEC, "wrong_bits.c")))
-    assert lines[1] == "gcc: other: wrong bits 0xff000000; first: seen 0xfffffe7c00000000 wanted 0xfffffe7c01000000"
-    assert lines[-1] == ("desctest sweep: wrong on gcc; the scan's findings in "
-                         "wrong_bits(): none")
+    assert p.stdout.splitlines() == [
+        "desctest sweep: wrong_bits() of %s, layout seg8: every value of bits "
+        "31:0 for 1 upper half, per compiler" % os.path.join(DEC, "wrong_bits.c"),
+        "gcc: other: wrong bits 0xff000000; first: seen 0x0 wanted 0x1000000",
+        "  4278190080 of 4294967296 values wrong; upper 0x0: 4278190080 (bits "
+        "31:24 0x1-0xff)",
+        "  value 0x1000000: seen 0x0 wanted 0x1000000",
+        "  value 0x1000001: seen 0x1 wanted 0x1000001",
+        "desctest sweep: wrong on gcc; the scan's findings in wrong_bits(): none"]
 
 
 def test_missing_decoder():

@@ -177,10 +177,12 @@ cand.add(key(p))
 
 @masked@
 expression E;
+constant S;
+identifier fn;
 constant C;
 position p;
 @@
-\(<+... E@p ...+> & C\|C & <+... E@p ...+>\)
+\(<+... \(E@p << S\|fn@p(...)\) ...+> & C\|C & <+... \(E@p << S\|fn@p(...)\) ...+>\)
 
 @script:python@
 p << masked.p;
@@ -192,9 +194,11 @@ if fits32(C):
 @narrowed@
 typedef u8, __u8, uint8_t, u16, __u16, uint16_t, u32, __u32, uint32_t;
 expression E;
+constant S;
+identifier fn;
 position p;
 @@
- (\(u8\|__u8\|uint8_t\|unsigned char\|u16\|__u16\|uint16_t\|unsigned short\|u32\|__u32\|uint32_t\|unsigned int\|unsigned\))(<+... E@p ...+>)
+ (\(u8\|__u8\|uint8_t\|unsigned char\|u16\|__u16\|uint16_t\|unsigned short\|u32\|__u32\|uint32_t\|unsigned int\|unsigned\))(<+... \(E@p << S\|fn@p(...)\) ...+>)
 
 @script:python@
 p << narrowed.p;
@@ -207,34 +211,36 @@ typedef u64, __u64, uint64_t;
 type T;
 T *ptr;
 expression E;
+constant S;
+identifier fn;
 position p;
 @@
 (
-  (T *)(<+... E@p ...+>)
+  (T *)(<+... \(E@p << S\|fn@p(...)\) ...+>)
 |
-  ptr + <+... E@p ...+>
+  ptr + <+... \(E@p << S\|fn@p(...)\) ...+>
 |
-  <+... E@p ...+> + ptr
+  <+... \(E@p << S\|fn@p(...)\) ...+> + ptr
 |
-  ptr - <+... E@p ...+>
+  ptr - <+... \(E@p << S\|fn@p(...)\) ...+>
 |
-  ptr[<+... E@p ...+>]
+  ptr[<+... \(E@p << S\|fn@p(...)\) ...+>]
 |
-  w | <+... E@p ...+>
+  w | <+... \(E@p << S\|fn@p(...)\) ...+>
 |
-  <+... E@p ...+> | w
+  <+... \(E@p << S\|fn@p(...)\) ...+> | w
 |
-  w + <+... E@p ...+>
+  w + <+... \(E@p << S\|fn@p(...)\) ...+>
 |
-  <+... E@p ...+> + w
+  <+... \(E@p << S\|fn@p(...)\) ...+> + w
 |
-  w = <+... E@p ...+>
+  w = <+... \(E@p << S\|fn@p(...)\) ...+>
 |
-  w |= <+... E@p ...+>
+  w |= <+... \(E@p << S\|fn@p(...)\) ...+>
 |
-  w += <+... E@p ...+>
+  w += <+... \(E@p << S\|fn@p(...)\) ...+>
 |
-  (\(u64\|__u64\|uint64_t\|unsigned long\|unsigned long long\))(<+... E@p ...+>)
+  (\(u64\|__u64\|uint64_t\|unsigned long\|unsigned long long\))(<+... \(E@p << S\|fn@p(...)\) ...+>)
 )
 
 @script:python depends on report@
@@ -253,9 +259,11 @@ if finding(p):
 typedef u64, __u64, uint64_t;
 identifier v;
 expression E;
+constant S;
+identifier fn;
 position p;
 @@
-\(u64\|__u64\|uint64_t\|unsigned long\|unsigned long long\) v = <+... E@p ...+>;
+\(u64\|__u64\|uint64_t\|unsigned long\|unsigned long long\) v = <+... \(E@p << S\|fn@p(...)\) ...+>;
 
 @script:python depends on report@
 p << initialised.p;
@@ -273,12 +281,14 @@ if finding(p):
 typedef u64, __u64, uint64_t;
 identifier f;
 expression E;
+constant S;
+identifier fn;
 position p;
 @@
 \(u64\|__u64\|uint64_t\|unsigned long\|unsigned long long\) f(...)
 {
 <+...
-return <+... E@p ...+>;
+return <+... \(E@p << S\|fn@p(...)\) ...+>;
 ...+>
 }
 

@@ -175,7 +175,7 @@ p << cand_macro_use.p;
 @@
 cand.add(key(p))
 
-@masked@
+@masked depends on cand_basic || cand_td8 || cand_td16 || cand_bf || cand_macro_use@
 expression E;
 constant S;
 identifier fn;
@@ -191,7 +191,7 @@ C << masked.C;
 if fits32(C):
     safe.add(key(p))
 
-@narrowed@
+@narrowed depends on cand_basic || cand_td8 || cand_td16 || cand_bf || cand_macro_use@
 typedef u8, __u8, uint8_t, u16, __u16, uint16_t, u32, __u32, uint32_t;
 expression E;
 constant S;
@@ -205,7 +205,7 @@ p << narrowed.p;
 @@
 safe.add(key(p))
 
-@widened@
+@widened depends on cand_basic || cand_td8 || cand_td16 || cand_bf || cand_macro_use@
 typedef u64, __u64, uint64_t;
 {u64, __u64, uint64_t, unsigned long, unsigned long long} w;
 type T;
@@ -255,7 +255,7 @@ p << widened.p;
 if finding(p):
     cocci.print_main("promoted narrow operand shifted into bit 31", p)
 
-@initialised@
+@initialised depends on cand_basic || cand_td8 || cand_td16 || cand_bf || cand_macro_use@
 typedef u64, __u64, uint64_t;
 identifier v;
 expression E;
@@ -277,7 +277,7 @@ p << initialised.p;
 if finding(p):
     cocci.print_main("promoted narrow operand shifted into bit 31", p)
 
-@returned@
+@returned depends on cand_basic || cand_td8 || cand_td16 || cand_bf || cand_macro_use@
 typedef u64, __u64, uint64_t;
 identifier f;
 expression E;

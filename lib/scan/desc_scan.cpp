@@ -287,8 +287,23 @@ private:
 				}
 				return {};
 			}
+			if (const auto *as = dyn_cast<ArraySubscriptExpr>(p)) {
+				// An index is sign-extended to the pointer's width.
+				if (as->getIdx() != cur)
+					return {};
+				QualType base = as->getBase()->getType();
+				widened_to = type_name(base);
+				return "index of " + base.getAsString();
+			}
 			if (const auto *b = dyn_cast<BinaryOperator>(p)) {
 				const Expr *other = b->getLHS() == cur ? b->getRHS() : b->getLHS();
+				if ((b->getOpcode() == BO_Add || b->getOpcode() == BO_Sub) &&
+				    b->getType()->isPointerType()) {
+					// An offset added to (or taken from) a pointer
+					// is sign-extended to the pointer's width.
+					widened_to = type_name(b->getType());
+					return "offset added to " + b->getType().getAsString();
+				}
 				switch (b->getOpcode()) {
 				case BO_Or:
 				case BO_Xor:

@@ -2,7 +2,8 @@
 /*
  * A user's decoder under the differential's exhaustive sweep
  * (tests/differential/impl.h).  ./desctest sweep compiles this unit once
- * per compiler (gcc and clang as C, g++ as C++) with
+ * per compiler (a C decoder: gcc and clang as C, g++ as C++; a C++
+ * decoder: g++ and clang++ as C++) with
  *   DT_USER_FILE    the decoder's source, as a string ("dec.c")
  *   DT_USER_FUNC    its function: uint64_t NAME(const void *bytes) (or a
  *                   pointer to unsigned char / uint8_t)

@@ -507,19 +507,51 @@ def scan(paths, scanner="", model="auto", jobs=0):
     return findings, reports, files
 
 
+CONFIG_OPTIONS = KERNEL_CONFIG.count("#define CONFIG_")
+
+
+def linux_trees(files, unparsed):
+    """Per Linux tree scanned: its root, how many of its files were
+    scanned and how many of them were not fully parsed."""
+    trees = {}
+    for f in files:
+        root = _kernel_root(f)
+        if root:
+            trees.setdefault(root, [0, 0])[0] += 1
+    for r in unparsed:
+        root = _kernel_root(r["file"])
+        if root in trees:
+            trees[root][1] += 1
+    return [{"root": root, "files": n, "not_fully_parsed": bad,
+             "config_options": CONFIG_OPTIONS}
+            for root, (n, bad) in sorted(trees.items())]
+
+
+def linux_tree_note(t):
+    return ("%s: note: a Linux tree, scanned without its build configuration: "
+            "outside tools/, %d CONFIG_ options are set (those the x86-64 "
+            "headers cannot be parsed without) and a header a configured build "
+            "generates is read as empty; %d of its %d scanned files not fully "
+            "parsed, and in them what clang could not type was not examined" % (
+                display(t["root"]), t["config_options"], t["not_fully_parsed"],
+                t["files"]))
+
+
 def main(a):
     if a.jobs < 0:
         raise InputError("scan: --jobs must be 0 (CPUs) or more")
     findings, reports, files = scan(a.paths, a.scanner, a.model, a.jobs)
     unparsed = [r for r in reports if r["errors"] or r["missing"]
                 or r.get("assumed_types")]
+    trees = linux_trees(files, unparsed)
     if a.format == "json":
         json.dump({"files": len(files), "findings": findings,
                    "unparsed": [{"file": r["file"], "errors": r["errors"],
                                  "first_error": r["first_error"],
                                  "missing_headers": r["missing"],
                                  "assumed_types": r.get("assumed_types", [])}
-                                for r in unparsed]},
+                                for r in unparsed],
+                   "linux_trees": trees},
                   sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
@@ -542,6 +574,9 @@ def main(a):
                       "type was not examined" % (display(r["file"]),
                                                  "; ".join(why)),
                       file=sys.stderr)
+        # Said even with -q: how much of a kernel tree was examined.
+        for t in trees:
+            print(linux_tree_note(t), file=sys.stderr)
         print("desctest scan: %d files, %d findings, %d not fully parsed" % (
             len(files), len(findings), len(unparsed)), file=sys.stderr)
     return 1 if findings else 0

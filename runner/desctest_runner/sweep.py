@@ -2,14 +2,21 @@
 """./desctest sweep: prove a decoder right or wrong by the differential's
 exhaustive sweep, compiled with gcc, g++ and clang.
 
-The decoder is a C or C++ file with a function
+The decoder is a C or C++ file (by its name: .cc, .cpp, .cxx, .C, .hpp,
+.hh, .hxx, .c++ and .h++ are C++) with a function
   uint64_t NAME(const void *bytes)
 (or taking const unsigned char * / const uint8_t *) that returns the base
-or offset of the descriptor whose memory image starts at bytes.  Each
-compiler builds lib/scan/sweep_unit.c with the file included, so the
+or offset of the descriptor whose memory image starts at bytes.  A C
+decoder is built by gcc and clang as C and by g++ as C++; a C++ decoder
+by g++ and clang++ as C++ (--compilers picks a subset; clang++ builds a C
+decoder as C++ too).  Each compiler builds lib/scan/sweep_unit.c with the file included, so the
 decoder is inlined into the sweep loop as into a caller; the engine
 (lib/scan/sweep.cpp, make scan_bin) sweeps every value of bits 31:0 for
 several upper halves and names the shape of what is wrong.
+
+The last line is the verdict: the compilers it was wrong on (or clean
+on every one) and the checker's findings in the swept function; a
+finding whose sweep is clean everywhere is reported as such.
 
 Exit status: 0 clean on every compiler, 1 wrong on at least one, 2 bad
 input (no such file, a compile error, no engine built).
@@ -23,14 +30,22 @@ import sys
 import tempfile
 
 from .config import InputError
-from .scan import TOP, find_scanner
+from . import scan
+from .scan import CXX_EXT, TOP, find_scanner
 
 LAYOUTS = {"seg8": 1, "sys16": 2, "gate16": 3}
 COMPILERS = {
     "gcc": ["gcc", "-x", "c", "-std=gnu11"],
     "g++": ["g++", "-x", "c++", "-std=gnu++20"],
     "clang": ["clang-14", "-x", "c", "-std=gnu11"],
+    "clang++": ["clang++-14", "-x", "c++", "-std=gnu++20"],
 }
+C_COMPILERS = ("gcc", "clang")	# build the unit as C
+DEFAULT_COMPILERS = {False: "gcc,g++,clang", True: "g++,clang++"}
+
+
+def is_cxx(decoder):
+    return decoder.endswith(CXX_EXT + (".C",))
 
 
 def add_parser(sub):
@@ -48,8 +63,10 @@ def add_parser(sub):
                    help="seg8: 8-byte segment descriptor base; sys16: "
                    "16-byte system descriptor base; gate16: 16-byte gate "
                    "offset")
-    s.add_argument("--compilers", default="gcc,g++,clang",
-                   help="comma-separated subset of gcc,g++,clang")
+    s.add_argument("--compilers", default="",
+                   help="comma-separated subset of gcc,g++,clang,clang++ "
+                   "(default: gcc,g++,clang for a C decoder, g++,clang++ for "
+                   "a C++ one)")
     s.add_argument("--format", choices=("text", "json"), default="text")
     s.add_argument("--engine", default="",
                    help="folder of libsweep.a (default: beside the newest "
@@ -124,17 +141,59 @@ def format_result(cc, r):
     return lines
 
 
+def _scanner_beside(engine_dir):
+    """With --engine, the checker built beside it, if any."""
+    p = os.path.join(engine_dir, "desc_scan")
+    return p if os.path.isfile(p) else ""
+
+
+def scan_findings(decoder, func, scanner):
+    """The checker's findings in the swept function itself: (line, col,
+    function) of each; None when no checker is built."""
+    if not scanner:
+        return None
+    findings, _, _ = scan.scan([decoder], scanner, "auto", 1)
+    return [{"line": f["line"], "col": f["col"], "function": f["function"]}
+            for f in findings if f["function"] == func]
+
+
+def verdict(results, func, found):
+    wrong = [cc for cc, r in results.items() if r["shape"] != "clean"]
+    text = "desctest sweep: " + ("wrong on " + ", ".join(wrong) if wrong
+                                 else "clean on every compiler")
+    if found is None:
+        return text + "; the scan did not run (no checker built: make scan_bin)"
+    text += "; the scan's findings in %s(): " % func
+    if not found:
+        return text + "none"
+    text += ", ".join("line %d" % f["line"] for f in found)
+    if not wrong:
+        text += ", a finding with a clean sweep (no value decoded wrong)"
+    return text
+
+
 def main(a):
-    compilers = [c for c in a.compilers.split(",") if c]
+    cxx = is_cxx(a.decoder)
+    given = a.compilers or DEFAULT_COMPILERS[cxx]
+    compilers = [c for c in given.split(",") if c]
     bad = [c for c in compilers if c not in COMPILERS]
     if bad or not compilers:
-        raise InputError("sweep: --compilers takes gcc, g++ and clang, "
-                         "comma-separated (not %s)" % ",".join(bad or ["''"]))
-    engine_dir = a.engine or os.path.dirname(find_scanner(""))
+        raise InputError("sweep: --compilers takes gcc, g++, clang and "
+                         "clang++, comma-separated (not %s)" % ",".join(
+                             bad or ["''"]))
+    if cxx and any(c in C_COMPILERS for c in compilers):
+        raise InputError("sweep: %s is C++: gcc and clang build it as C; use "
+                         "g++ and clang++ (the default for a C++ file)" %
+                         a.decoder)
+    scanner = find_scanner("") if not a.engine else \
+        _scanner_beside(a.engine)
+    engine_dir = a.engine or os.path.dirname(scanner)
     results = sweep(a.decoder, a.function, a.layout, compilers, engine_dir)
+    found = scan_findings(a.decoder, a.function, scanner)
     if a.format == "json":
         json.dump({"decoder": a.decoder, "func": a.function, "layout": a.layout,
-                   "compilers": results}, sys.stdout, indent=1)
+                   "compilers": results, "scan_findings": found},
+                  sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
         uppers = len(next(iter(results.values()))["sweeps"])
@@ -145,4 +204,5 @@ def main(a):
         for cc, r in results.items():
             for line in format_result(cc, r):
                 print(line)
+        print(verdict(results, a.function, found))
     return 0 if all(r["shape"] == "clean" for r in results.values()) else 1

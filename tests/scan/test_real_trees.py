@@ -56,6 +56,10 @@ def test_whole_directories():
     assert rc == (1 if got else 0)
     assert not [f for f in out["findings"] if f["function"] == "get_desc64_base"]
     assert out["files"] > 2500
+    # the tree was scanned without its build configuration, and says so
+    assert out["linux_trees"] == [{
+        "root": os.path.realpath(TREE), "files": out["files"],
+        "not_fully_parsed": len(out["unparsed"]), "config_options": 29}]
 
 
 def test_pristine_get_desc64_base():

@@ -37,13 +37,14 @@ def test_fixtures_exact_findings():
         want = f.read()
     assert p.stdout == want
     assert p.returncode == 1
-    assert p.stderr == "desctest scan: 10 files, 12 findings, 0 not fully parsed\n"
+    assert p.stderr == "desctest scan: 11 files, 15 findings, 0 not fully parsed\n"
 
 
 @pytest.mark.parametrize("name,lines", [
     ("or_style.c", [13]), ("add_style.c", [18]), ("bitfield.c", [19, 24]),
     ("typedef_byte.c", [15, 20]), ("u16_shift.c", [13, 19]),
     ("macro.c", [14]), ("member.cpp", [14, 26]), ("gate.c", [16]),
+    ("pointer.c", [13, 18, 23]),
     ("safe.c", []), ("llp64.c", []),
 ])
 def test_each_form_alone(name, lines):
@@ -190,3 +191,63 @@ def test_known_type_names_assumed_and_said():
     out = json.loads(scan("--format", "json", path).stdout)
     assert out["findings"][0]["assumed_types"] == [
         "UCHAR (unsigned char)", "USHORT (unsigned short)"]
+
+
+def _mini_linux_tree(root):
+    """A Linux tree as the scan knows one (include/linux/kconfig.h and
+    init/main.c) with one file that needs a generated header and one
+    that does not."""
+    for d in ("include/linux", "include/asm-generic", "init", "arch/x86/kernel"):
+        os.makedirs(os.path.join(root, d))
+    files = {
+        "include/linux/kconfig.h": "",
+        "init/main.c": "",
+        "arch/x86/kernel/gen.c": "#include <generated/bounds.h>\n"
+                                 "unsigned long long f(unsigned char b)\n"
+                                 "{\n\treturn b << 24;\n}\n",
+        "arch/x86/kernel/plain.c": "unsigned int g(unsigned char b)\n"
+                                   "{\n\treturn b << 24;\n}\n",
+    }
+    for name, text in files.items():
+        with open(os.path.join(root, name), "w") as f:
+            f.write("// SPDX-License-Identifier: GPL-2.0-only\n" + text)
+
+
+def test_linux_tree_without_build_configuration_said(tmp_path):
+    root = str(tmp_path / "linux")
+    _mini_linux_tree(root)
+    note = ("%s: note: a Linux tree, scanned without its build configuration: "
+            "outside tools/, 29 CONFIG_ options are set (those the x86-64 "
+            "headers cannot be parsed without) and a header a configured "
+            "build generates is read as empty; 1 of its 2 scanned files not "
+            "fully parsed, and in them what clang could not type was not "
+            "examined" % root)
+    p = scan("-q", os.path.join(root, "arch", "x86"))
+    assert p.returncode == 1
+    assert [l.split(": warning:")[0] for l in p.stdout.splitlines()] == [
+        os.path.join(root, "arch/x86/kernel/gen.c") + ":5:9"]
+    assert p.stderr.splitlines() == [
+        note, "desctest scan: 2 files, 1 findings, 1 not fully parsed"]
+    out = json.loads(scan("--format", "json", os.path.join(root, "arch")).stdout)
+    assert out["linux_trees"] == [{"root": root, "files": 2,
+                                   "not_fully_parsed": 1, "config_options": 29}]
+
+
+@pytest.mark.skipif(not KSRC, reason="DESCTEST_KSRC unset: make scan_check "
+                    "passes the patched Debian tree")
+def test_debian_tree_without_build_configuration_said():
+    kvm = os.path.join(KSRC, "virt", "kvm")
+    out = json.loads(scan("--format", "json", kvm).stdout)
+    root = os.path.realpath(KSRC)
+    assert out["linux_trees"] == [{
+        "root": root, "files": out["files"],
+        "not_fully_parsed": len(out["unparsed"]), "config_options": 29}]
+    assert out["files"] > len(out["unparsed"]) > 0
+    p = scan("-q", kvm)
+    assert p.stderr.splitlines()[0] == (
+        "%s: note: a Linux tree, scanned without its build configuration: "
+        "outside tools/, 29 CONFIG_ options are set (those the x86-64 headers "
+        "cannot be parsed without) and a header a configured build generates "
+        "is read as empty; %d of its %d scanned files not fully parsed, and "
+        "in them what clang could not type was not examined" % (
+            root, len(out["unparsed"]), out["files"]))

@@ -365,6 +365,13 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("desctest: interrupted", file=sys.stderr)
         return EXIT_UNTESTED if bisect else 130
+    except BrokenPipeError:
+        # stdout's reader went away (`desctest scan ... | head`): stop as
+        # a program killed by SIGPIPE would, quietly; what Python would
+        # still flush at exit goes nowhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_UNTESTED if bisect else 128 + signal.SIGPIPE
     except Exception as e:
         if not bisect:
             raise

@@ -70,3 +70,18 @@ def test_usage_error_points_at_the_subcommand_help(tmp_path):
     assert p.returncode == 2
     assert "invalid choice: 'frobnicate'" in p.stderr
     assert "'desctest --help'" in p.stderr
+
+
+def test_a_reader_that_goes_away_is_no_crash(tmp_path):
+    """`./desctest scan ... | head -1`: when stdout's reader goes away the
+    command stops quietly, with the shell's status for SIGPIPE (141), not
+    a Python traceback.  (`true` reads nothing and is gone long before
+    the scan writes its first line.)"""
+    p = subprocess.run(
+        ["bash", "-c", 'set -o pipefail; "$1" scan "$2" | true; '
+         'echo "rc=$?"', "sh", os.path.join(TOP, "desctest"),
+         os.path.join(TOP, "tests", "scan", "fixtures")],
+        capture_output=True, text=True, timeout=300)
+    assert p.stdout == "rc=141\n", (p.stdout, p.stderr)
+    assert "Traceback" not in p.stderr, p.stderr
+    assert p.stderr == "", p.stderr

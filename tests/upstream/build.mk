@@ -39,9 +39,9 @@ $(OUTPUT)/x86/upstream-list.txt: $(KSRC_STAMP) $(TOP)/tests/upstream/x86-program
 .PHONY: upstream_agree
 CHECK_TARGETS += upstream_agree
 #> upstream_agree   upstream's x86 selftests: run_kselftest.sh and desctest agree, here and in a guest
-upstream_agree: deps $(KSRC_STAMP)
+upstream_agree: deps $(KSRC_STAMP) $(KVM_FLAVOUR_TOOL)
 	$(Q)rel=$$($(TOP)/tests/vm/fetch-kernel.sh 6.12 $(BUILD_ROOT)/vm/kernels) || exit 1; \
 	root=$(BUILD_ROOT)/vm/kernels/$$rel/root; \
-	$(PYTHON) $(TOP)/tests/upstream/agree.py --top $(TOP) --ksrc $(KSRC) \
+	VM_KVM_FLAVOUR=$(KVM_FLAVOUR_TOOL) $(PYTHON) $(TOP)/tests/upstream/agree.py --top $(TOP) --ksrc $(KSRC) \
 		--work $(UPSTREAM_AGREE) --vm-kernel $$root/boot/vmlinuz-$$rel \
 		--vm-modroot $$root

@@ -6,7 +6,8 @@
 # Build the desctest initramfs (newc cpio, uncompressed; OUT.cpio.list
 # beside it is a copy of its vm-list.txt):
 #   /bin/busybox and /init (tests/vm/init.sh)
-#   /bin/kvm-flavour: which KVM serves /dev/kvm (lib/kvm/kvm_flavour.c)
+#   /bin/kvm-flavour: which KVM serves /dev/kvm (lib/kvm/kvm_flavour.c;
+#     OUTPUT/kvm-glue/kvm-flavour, or VM_KVM_FLAVOUR)
 #   /desctest/<collection>/<test> for every collection:test in
 #     OUTPUT/kselftest-list.txt, with the shared libraries ldd names copied
 #     to the same paths (and <test>.i386 beside it where the build has
@@ -122,13 +123,16 @@ done <"$list"
 if [ -n "$ko" ]; then
 	install -D -m 0644 "$ko" "$root/desctest/module/desctest_tss.ko"
 fi
-# The rule that names the KVM serving /dev/kvm, for /init's machine record.
-if [ ! -x "$output/kvm-glue/kvm-flavour" ]; then
-	echo "mkinitramfs.sh: $output/kvm-glue/kvm-flavour missing: run 'make OUTPUT=$output all' first" >&2
+# The rule that names the KVM serving /dev/kvm, for /init's machine record
+# (VM_KVM_FLAVOUR: the tool of another build, for an OUTPUT that is not a
+# desctest build, such as upstream's installed selftests).
+flavour=${VM_KVM_FLAVOUR:-$output/kvm-glue/kvm-flavour}
+if [ ! -x "$flavour" ]; then
+	echo "mkinitramfs.sh: $flavour missing: run 'make OUTPUT=$output all' first (or set VM_KVM_FLAVOUR)" >&2
 	exit 1
 fi
-install -m 0755 "$output/kvm-glue/kvm-flavour" "$root/bin/kvm-flavour"
-copy_libs "$output/kvm-glue/kvm-flavour"
+install -m 0755 "$flavour" "$root/bin/kvm-flavour"
+copy_libs "$flavour"
 
 # kvm_amd and what it needs, dependencies first.
 moddir=$modroot/lib/modules/$release

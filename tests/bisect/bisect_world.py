@@ -137,6 +137,15 @@ class World:
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, timeout=timeout)
 
+    def replace_desctest(self, text, where):
+        """The world's ./desctest replaced by a script with TEXT (written
+        under WHERE): a runner that misbehaves on purpose."""
+        fake = where / "fake-desctest"
+        fake.write_text(text)
+        fake.chmod(0o755)
+        os.unlink(self.top / "desctest")
+        os.symlink(fake, self.top / "desctest")
+
     def checkout(self, n):
         git(self.repo, "checkout", "-q", "--detach", self.repo.commits[n][0])
 

@@ -2,7 +2,6 @@
 """runner/bisect-run.sh on a fake kernel repository: its exit statuses,
 what it builds, what it files, what it leaves of the user's repository."""
 
-import json
 import os
 import subprocess
 
@@ -89,12 +88,8 @@ def test_a_step_failing_before_its_boot_does_not_reuse_the_last_console(world):
 
 
 def test_runner_that_files_nothing_is_untestable(world, tmp_path):
-    fake = tmp_path / "fake-desctest"
-    fake.write_text("#!/bin/sh\n# SPDX-License-Identifier: GPL-2.0-only\n"
-                    "exit 0\n")
-    fake.chmod(0o755)
-    os.unlink(world.top / "desctest")
-    os.symlink(fake, world.top / "desctest")
+    world.replace_desctest("#!/bin/sh\n# SPDX-License-Identifier: "
+                           "GPL-2.0-only\nexit 0\n", tmp_path)
     world.checkout(1)
     p = world.run()
     assert p.returncode == 125, p.stderr
@@ -105,15 +100,12 @@ def test_runner_that_files_nothing_is_untestable(world, tmp_path):
 
 def test_runner_filing_another_label_is_untestable(world, tmp_path):
     real = os.path.join(TOP, "desctest")
-    fake = tmp_path / "fake-desctest"
-    fake.write_text("#!/bin/bash\n# SPDX-License-Identifier: GPL-2.0-only\n"
-                    "[ \"$1\" = run ] || exec %s \"$@\"\n"
-                    "a=(); for x; do [ \"$prev\" = --label ] && x=other; "
-                    "a+=(\"$x\"); prev=$x; done\n"
-                    "exec %s \"${a[@]}\"\n" % (real, real))
-    fake.chmod(0o755)
-    os.unlink(world.top / "desctest")
-    os.symlink(fake, world.top / "desctest")
+    world.replace_desctest(
+        "#!/bin/bash\n# SPDX-License-Identifier: GPL-2.0-only\n"
+        "[ \"$1\" = run ] || exec %s \"$@\"\n"
+        "a=(); for x; do [ \"$prev\" = --label ] && x=other; "
+        "a+=(\"$x\"); prev=$x; done\n"
+        "exec %s \"${a[@]}\"\n" % (real, real), tmp_path)
     world.checkout(2)
     p = world.run()
     assert p.returncode == 125, p.stderr

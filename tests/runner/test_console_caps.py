@@ -5,7 +5,6 @@ what is not kept is counted and named, and the verdict still comes from
 every result."""
 
 import json
-import os
 
 from desctest_runner import execute
 

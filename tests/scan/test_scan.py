@@ -6,7 +6,6 @@ get_desc64_base() of Debian's kernel tree before and after the fix."""
 import json
 import os
 import subprocess
-import sys
 
 import pytest
 

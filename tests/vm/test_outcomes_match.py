@@ -4,31 +4,21 @@
 here it is shown able to fail, on runs written as the runner writes
 results.json."""
 
-import json
 import os
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from run_writer import write_results  # noqa: E402
+
 TOOL = os.path.join(HERE, "outcomes_match.py")
 LABEL = "vm-6.12.118+deb12-amd64"
 SINCE = "20260101T000000Z"
 
 
 def write_run(root, run_id, programs, label=LABEL, complete=True):
-    """results/<run_id>/results.json; programs: {id: [(name, outcome)]},
-    the program's own verdict under the name ""."""
-    tests = []
-    for pid, results in programs.items():
-        tests += [{"id": "%s::%s" % (pid, n) if n else pid, "program": pid,
-                   "name": n, "outcome": o} for n, o in results]
-    data = {"run_id": run_id, "label": label, "complete": complete,
-            "programs": [{"id": pid, "collection": pid.split(":")[0]}
-                         for pid in programs],
-            "tests": tests}
-    d = root / run_id
-    d.mkdir()
-    (d / "results.json").write_text(json.dumps(data))
+    write_results(root, run_id, label, programs, complete)
 
 
 def run(root, label=LABEL, since=SINCE):
